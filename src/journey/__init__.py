@@ -1,0 +1,1 @@
+"""Journey: event-driven customer journeys, durably executed."""

@@ -1,0 +1,26 @@
+"""The typer application; each command group lives in a module of its own beside this one."""
+
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="journey",
+    help="Journey: event-driven customer journeys, durably executed on Temporal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Journey: event-driven customer journeys, durably executed on Temporal."""
+
+
+def main() -> None:
+    """Console-script entry point: run the app and exit with its code."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

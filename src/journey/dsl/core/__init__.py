@@ -1,0 +1,1 @@
+"""The interpreter core: a deterministic state machine over a validated journey."""

@@ -1,0 +1,73 @@
+"""Templates: ``{{ ... }}`` in Jinja2's sandbox, rendered only inside activities.
+
+The sandbox refuses attribute walks into Python internals (``__class__``, ``__globals__``) and
+``StrictUndefined`` turns a missing value into an error instead of an empty string. A string
+with no ``{{`` or ``{%`` is a literal and never touches Jinja2.
+"""
+
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import JsonValue
+
+_ENVIRONMENT = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+class TemplateError(ValueError):
+    """A template that does not parse, or fails when rendered."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __repr__(self) -> str:
+        return f"TemplateError({self.message!r}, line={self.line})"
+
+
+def is_template(text: str) -> bool:
+    return "{{" in text or "{%" in text
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str) -> Any:
+    try:
+        return _ENVIRONMENT.from_string(source)
+    except TemplateSyntaxError as error:
+        raise TemplateError(
+            f"template syntax error at line {error.lineno}: {error.message}", error.lineno
+        ) from error
+
+
+def check_template(source: str) -> None:
+    """Raise TemplateError if ``source`` does not parse; literals always pass."""
+    if is_template(source):
+        _compile(source)
+
+
+def render(source: str, context: dict[str, Any]) -> str:
+    """Render one template string against a run's context."""
+    if not is_template(source):
+        return source
+    try:
+        return str(_compile(source).render(context))
+    except TemplateError:
+        raise
+    except JinjaTemplateError as error:
+        raise TemplateError(f"template failed: {error}") from error
+    except (TypeError, ValueError, ArithmeticError, LookupError) as error:
+        raise TemplateError(f"template failed: {type(error).__name__}: {error}") from error
+
+
+def render_json(value: JsonValue, context: dict[str, Any]) -> JsonValue:
+    """Render every string inside a JSON value (webhook bodies, event properties)."""
+    if isinstance(value, str):
+        return render(value, context)
+    if isinstance(value, list):
+        return [render_json(item, context) for item in value]
+    if isinstance(value, dict):
+        return {key: render_json(item, context) for key, item in value.items()}
+    return value
