@@ -4,6 +4,8 @@ import sys
 
 import typer
 
+from journey.cli.db import db_app
+
 app = typer.Typer(
     name="journey",
     help="Journey: event-driven customer journeys, durably executed on Temporal.",
@@ -11,6 +13,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+app.add_typer(db_app, name="db")
 
 
 @app.callback()

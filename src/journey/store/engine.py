@@ -1,0 +1,67 @@
+"""Connecting to the database: one async engine per process, SQLite or PostgreSQL by URL.
+
+SQLite is tuned on every new connection (WAL, ``synchronous=NORMAL``, foreign keys, a busy
+timeout) and SQLAlchemy, not the ``sqlite3`` module, emits ``BEGIN``; that makes transactions and
+DDL behave as on PostgreSQL and lets a writer take the write lock up front (``BEGIN IMMEDIATE``).
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+)
+_WRITE_LOCK = "journey_write_lock"
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine for ``url``; for a SQLite file, its directory is created first."""
+    parsed = make_url(url)
+    engine = create_async_engine(parsed, pool_pre_ping=parsed.get_backend_name() == "postgresql")
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        event.listen(engine.sync_engine, "connect", _tune_sqlite_connection)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite_transaction)
+    return engine
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (the repositories return them)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def write_transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A transaction for a read-modify-write, committed on success, rolled back on error.
+
+    On SQLite it begins with ``BEGIN IMMEDIATE``, so two writers queue at the start instead of
+    one failing when it upgrades its read lock. On PostgreSQL the caller locks the rows it reads
+    with ``SELECT ... FOR UPDATE`` (which SQLite ignores, having locked the whole file).
+    """
+    async with sessions() as session, session.begin():
+        await session.connection(execution_options={_WRITE_LOCK: True})
+        yield session
+
+
+def _tune_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in _SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(_WRITE_LOCK, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
