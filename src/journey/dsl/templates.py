@@ -13,7 +13,17 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import JsonValue
 
-_ENVIRONMENT = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+class _JsonFirstEnvironment(SandboxedEnvironment):
+    """A key of the data wins over a method of its dict: ``{{ cart.items }}`` is the key."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+_ENVIRONMENT = _JsonFirstEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
 class TemplateError(ValueError):
