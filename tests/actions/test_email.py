@@ -9,6 +9,7 @@ from journey.actions.email import EmailSender
 from journey.actions.errors import ActionError
 from journey.settings import Settings
 from tests.actions.conftest import SMTP_PASSWORD, SMTP_USER
+from tests.support.ports import free_port
 from tests.support.smtp_server import SmtpServer
 
 pytestmark = pytest.mark.integration
@@ -166,14 +167,8 @@ async def test_wrong_password_is_not_retryable_and_never_shown(smtp_server: Smtp
     assert wrong not in repr(sender)
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_connection_refused_is_retryable() -> None:
-    sender = EmailSender(host="127.0.0.1", port=_closed_port(), sender="a@b.example", timeout=2)
+    sender = EmailSender(host="127.0.0.1", port=free_port(), sender="a@b.example", timeout=2)
     with pytest.raises(ActionError) as caught:
         await sender.send({"to": "ann@example.com", "subject": "Hi", "text": "x"}, idempotency_key="k")
     assert caught.value.retryable is True

@@ -1,6 +1,5 @@
 """WebhookCaller against a real HTTP receiver: what is sent, what comes back, how failures are sorted."""
 
-import socket
 import time
 
 import httpx
@@ -9,6 +8,7 @@ import pytest
 from journey.actions.errors import ActionError
 from journey.actions.webhook import USER_AGENT, WebhookCaller
 from tests.support.http_receiver import HttpReceiver, Reply
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -168,11 +168,8 @@ async def test_a_slow_receiver_times_out_as_retryable(
 
 
 async def test_connection_refused_is_retryable(caller: WebhookCaller) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     with pytest.raises(ActionError) as caught:
-        await caller.call({"url": f"http://127.0.0.1:{port}/x"}, idempotency_key="k")
+        await caller.call({"url": f"http://127.0.0.1:{free_port()}/x"}, idempotency_key="k")
     assert caught.value.retryable is True
 
 

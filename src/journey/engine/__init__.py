@@ -1,0 +1,1 @@
+"""Durable execution on Temporal: the dev server launcher, the workflow driver, its activities."""
