@@ -123,4 +123,4 @@ def test_unknown_level_or_format_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="log level 'loud' is not one of"):
         configure_logging("loud", "json")
     with pytest.raises(ValueError, match="log format 'xml' is not"):
-        configure_logging("info", "xml")  # type: ignore[arg-type]
+        configure_logging("info", "xml")

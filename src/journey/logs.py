@@ -8,7 +8,7 @@ through the same redaction of anything that looks like a secret.
 import logging
 import sys
 from collections.abc import Mapping
-from typing import Any, Literal, TextIO
+from typing import Any, TextIO
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
@@ -21,10 +21,10 @@ _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
-def configure_logging(
-    level: str, fmt: Literal["console", "json"] = "console", *, stream: TextIO | None = None
-) -> None:
+def configure_logging(level: str, fmt: str = "console", *, stream: TextIO | None = None) -> None:
     """Route structlog and the standard library to one handler on ``stream`` (default stderr).
+
+    ``level`` and ``fmt`` (``console`` or ``json``) take ``JOURNEY_LOG_LEVEL`` and ``JOURNEY_LOG_FORMAT``.
 
     Calling it again replaces Journey's handler instead of adding a second one.
     """

@@ -147,8 +147,9 @@ def _url(value: Any) -> httpx.URL:
 
 def _describe(url: httpx.URL) -> str:
     """The URL without credentials or query string, fit for an error message."""
+    host = f"[{url.host}]" if ":" in url.host else url.host
     port = f":{url.port}" if url.port else ""
-    return f"{url.scheme}://{url.host}{port}{url.path}"
+    return f"{url.scheme}://{host}{port}{url.path}"
 
 
 def _timeout_seconds(value: Any) -> float:
