@@ -64,6 +64,7 @@ async def test_sends_text_and_html_as_alternatives_with_all_headers(
         f"carol-{unique}@example.com",
         f"dave-{unique}@example.com",
     }
+    assert type(output["message_id"]) is str
     assert output == {
         "message_id": output["message_id"],
         "to": [to, f"bob-{unique}@example.com"],

@@ -95,9 +95,9 @@ class EmailSender:
         except (aiosmtplib.SMTPException, OSError) as error:
             raise ActionError(f"SMTP server at {self._where} unreachable: {error}", retryable=True) from None
         output: dict[str, JsonValue] = {
-            "message_id": message["Message-ID"],
+            "message_id": str(message["Message-ID"]),
             "to": [address.addr_spec for address in message["To"].addresses],
-            "subject": message["Subject"],
+            "subject": str(message["Subject"]),
         }
         if refused:
             output["refused"] = {address: f"{r.code} {r.message}" for address, r in refused.items()}
