@@ -31,6 +31,7 @@ from .messages import (
     StepStatus,
 )
 from .program import Program
+from .scope import scope_of
 from .state import WAITING_TOKEN_STATUSES, PendingCommand, PendingKind, RunState, TimerPurpose, Token
 
 ConfigT = TypeVar("ConfigT", bound=BaseModel)
@@ -45,7 +46,7 @@ EVALUATION_ERRORS: tuple[type[Exception], ...] = (
 )
 """What evaluating CEL (or a decision over it) may raise for a bad value; it fails the run."""
 
-MAX_ENTRIES_PER_ACTIVATION = 2_000
+MAX_ENTRIES_PER_ACTIVATION = 1_000
 """Node entries per activation before the tokens pause on a short timer: a tight loop of flow
 nodes must not keep a Temporal activation past its 2 s deadline."""
 PAUSE = timedelta(seconds=1)
@@ -261,12 +262,16 @@ class Machine:
 
     # --- expressions and context --------------------------------------------------------------
 
-    def context(self, event: Event | None = None) -> dict[str, Any]:
+    def context(self, event: Event | None = None, nodes: frozenset[str] | None = None) -> dict[str, Any]:
+        """The run's context; with ``nodes``, only those node outputs."""
         state = self.state
+        outputs = state.nodes
+        if nodes is not None:
+            outputs = {node_id: outputs[node_id] for node_id in nodes if node_id in outputs}
         return run_context(
             trigger=state.trigger,
             user=state.user,
-            nodes=state.nodes,
+            nodes=outputs,
             journey_key=state.journey_key,
             journey_version=state.journey_version,
             run_id=state.run_id,
@@ -281,7 +286,11 @@ class Machine:
         return context
 
     def evaluate(self, source: str, event: Event | None = None) -> Any:
-        return self.program.expression(source).evaluate(self.context(event))
+        """Evaluate CEL against the part of the context it reads (see ``scope``)."""
+        scope = scope_of(source)
+        context = self.context(event, scope.node_ids)
+        visible = {name: value for name, value in context.items() if name in scope.variables}
+        return self.program.expression(source).evaluate(visible)
 
     # --- the end of the run -------------------------------------------------------------------
 
