@@ -6,6 +6,7 @@ import pytest
 
 from journey import docs_gen
 from journey.dsl import NODE_TYPES
+from journey.dsl.issues import CODES
 
 
 def test_committed_reference_is_up_to_date() -> None:
@@ -33,9 +34,15 @@ def test_cells_cannot_break_the_table_or_hide_as_html() -> None:
     assert "nodes.&lt;loop_id&gt;.item" in reference
 
 
-def test_codes_table_is_sorted_and_escaped() -> None:
-    table = docs_gen.codes_reference({"b_code": "second", "a_code": "x | y"})
-    assert table.splitlines()[2:] == ["| `a_code` | x \\| y |", "| `b_code` | second |"]
+def test_codes_table_is_sorted_escaped_and_shows_severity() -> None:
+    table = docs_gen.codes_reference({"b_code": "second", "a_code": "x | y"}, warnings={"b_code"})
+    assert table.splitlines()[2:] == ["| `a_code` | error | x \\| y |", "| `b_code` | warning | second |"]
+
+
+def test_every_validation_code_is_documented() -> None:
+    text = docs_gen.DSL_DOC.read_text(encoding="utf-8")
+    assert all(f"| `{code}` |" in text for code in CODES)
+    assert "| `path_without_end` | warning |" in text
 
 
 def test_only_the_generated_sections_change() -> None:
@@ -56,9 +63,13 @@ def test_a_missing_section_is_reported(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_main_rewrites_a_stale_file_in_place(tmp_path: Path) -> None:
     document = tmp_path / "dsl.md"
-    document.write_text(
-        "# DSL\n<!-- generated:nodes -->\nstale\n<!-- /generated:nodes -->\n", encoding="utf-8"
+    stale = (
+        "# DSL\n<!-- generated:nodes -->\nstale\n<!-- /generated:nodes -->\n"
+        "<!-- generated:codes -->\n<!-- /generated:codes -->\n"
     )
+    document.write_text(stale, encoding="utf-8")
     assert docs_gen.main([str(document)]) == 0
-    assert "#### `webhook`: Webhook" in document.read_text(encoding="utf-8")
-    assert "stale" not in document.read_text(encoding="utf-8")
+    updated = document.read_text(encoding="utf-8")
+    assert "#### `webhook`: Webhook" in updated
+    assert "| `no_trigger` | error |" in updated
+    assert "stale" not in updated

@@ -1,19 +1,23 @@
-"""Generates the node reference of ``docs/dsl.md`` from the node registry, so the docs cannot drift.
+"""Generates the node reference and the validation codes of ``docs/dsl.md``, so the docs cannot drift.
 
-The reference lives between ``<!-- generated:NAME -->`` and ``<!-- /generated:NAME -->`` markers;
-everything outside them is written by hand. ``python -m journey.docs_gen`` rewrites the sections in
-place and ``tests/test_docs.py`` fails while the committed ones are stale.
+The node reference reads the registry and the config schemas that ``GET /api/v1/node-types``
+serves; the codes come from ``journey.dsl.issues.CODES``. Each section lives between
+``<!-- generated:NAME -->`` and ``<!-- /generated:NAME -->`` markers; everything outside them is
+written by hand. ``python -m journey.docs_gen`` rewrites the sections in place and
+``tests/test_docs.py`` fails while the committed ones are stale.
 """
 
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from journey.dsl import NODE_TYPES, NodeCategory, NodeType
+from journey.dsl.issues import CODES, WARNING_CODES
 from journey.dsl.registry import Branches
+from journey.dsl.schema import node_config_schema
 
 DSL_DOC = Path(__file__).resolve().parents[2] / "docs" / "dsl.md"
 
@@ -41,19 +45,18 @@ def node_reference() -> str:
     return "\n\n".join(parts)
 
 
-def codes_reference(codes: Mapping[str, str]) -> str:
-    """Markdown table of the validation issue codes and what each one means."""
-    rows = [f"| `{code}` | {_cell(explanation)} |" for code, explanation in sorted(codes.items())]
-    return "\n".join(["| code | meaning |", "| --- | --- |", *rows])
+def codes_reference(codes: Mapping[str, str], warnings: Collection[str]) -> str:
+    """Markdown table of the validation issue codes, their severity and what each one means."""
+    rows = [
+        f"| `{code}` | {'warning' if code in warnings else 'error'} | {_cell(explanation)} |"
+        for code, explanation in sorted(codes.items())
+    ]
+    return "\n".join(["| code | severity | meaning |", "| --- | --- | --- |", *rows])
 
 
 def generated_sections() -> dict[str, str]:
     """Every generated section of ``docs/dsl.md`` by marker name."""
-    sections = {"nodes": node_reference()}
-    codes = _validation_codes()
-    if codes is not None:
-        sections["codes"] = codes_reference(codes)
-    return sections
+    return {"nodes": node_reference(), "codes": codes_reference(CODES, WARNING_CODES)}
 
 
 def replace_sections(text: str, sections: Mapping[str, str]) -> str:
@@ -87,20 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _validation_codes() -> Mapping[str, str] | None:
-    try:
-        from journey.dsl.validate import CODES
-    except ImportError:
-        return None
-    return dict(CODES)
-
-
 def _node_section(node_type: NodeType) -> str:
     facts = [f"Category: {node_type.category.value}.", f"Branches: {_branches(node_type.branches)}."]
     if node_type.side_effects:
         facts.append("An action: it takes `retry`, `timeout` and `on_error`.")
     lines = [f"#### `{node_type.type}`: {node_type.title}", "", node_type.description, "", " ".join(facts)]
-    schema = node_type.config_model.model_json_schema()
+    schema = node_config_schema(node_type.type)
     variants = schema.get("oneOf")
     if variants is not None:
         discriminator = schema.get("discriminator", {}).get("propertyName", "kind")

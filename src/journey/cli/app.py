@@ -5,6 +5,8 @@ import sys
 import typer
 
 from journey.cli.db import db_app
+from journey.cli.schema import node_types_command, schema_command
+from journey.cli.validate import validate_command
 
 app = typer.Typer(
     name="journey",
@@ -16,6 +18,9 @@ app = typer.Typer(
 
 
 app.add_typer(db_app, name="db")
+app.command("validate")(validate_command)
+app.command("schema")(schema_command)
+app.command("node-types")(node_types_command)
 
 
 @app.callback()
