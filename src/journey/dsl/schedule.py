@@ -6,21 +6,22 @@ follow ``zoneinfo``: a time that does not exist on a spring-forward day moves fo
 gap (02:30 becomes 03:30), an ambiguous one on a fall-back day means its first occurrence.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from journey.dsl.timezones import zone
 
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def parse_clock(clock: str) -> time:
     """``"09:30"`` as a time; ValueError for anything else."""
-    hours, separator, minutes = clock.partition(":")
-    if not separator or not (hours.isdigit() and minutes.isdigit()) or len(minutes) != 2:
+    if not _CLOCK.fullmatch(clock):
         raise ValueError(f"not a time of day {clock!r}; use HH:MM such as 09:30")
-    return time(int(hours), int(minutes))
+    return time(int(clock[:2]), int(clock[3:]))
 
 
 def next_time_of_day(

@@ -117,6 +117,7 @@ def test_a_deferred_message_waits_then_is_sent_again_with_the_same_key() -> None
     assert again.id == "mail:1:resend-1"
     assert again.idempotency_key == "run-1:mail:1"
     assert run.step("mail").status == "running"
+    assert run.step("mail").waiting_until == until
     run.complete("mail", {"message_id": "m"}, after=timedelta(seconds=1))
     assert run.state.status == "completed"
     assert run.step("mail").output == {"message_id": "m"}

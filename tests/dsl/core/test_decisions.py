@@ -12,7 +12,7 @@ BRANCHES = [edge("start", "vip"), edge("vip", "yes", "true"), edge("vip", "no", 
 
 
 def _vip_run(**options: object) -> Run:
-    return Run(journey([VIP, action("yes"), action("no")], BRANCHES), **options)  # type: ignore[arg-type]
+    return Run(journey([VIP, action("yes"), action("no")], BRANCHES), **options)
 
 
 @pytest.mark.parametrize(("value", "taken"), [(900, "yes"), (100, "no")])
@@ -142,5 +142,5 @@ def test_split_is_sticky_per_user_and_node() -> None:
 
 def test_the_action_context_carries_the_decisions_so_far() -> None:
     run = _vip_run(user={"lifetime_value": 600})
-    assert run.last(RunAction, "yes").context["nodes"]["vip"] == {"result": True}  # type: ignore[index]
+    assert run.last(RunAction, "yes").context["nodes"]["vip"] == {"result": True}
     assert run.last(RunAction, "yes").context["user"] == {"lifetime_value": 600, "id": "u1"}

@@ -19,7 +19,7 @@ def _wait_run(*before: dict, settings: dict | None = None, **options: object) ->
     definition = journey(
         [*before, WAIT, action("thanks"), action("nudge")], [*chain(*ids), *WAIT_EDGES], settings
     )
-    return Run(definition, trigger={"id": "trigger-event", "properties": CART}, **options)  # type: ignore[arg-type]
+    return Run(definition, trigger={"id": "trigger-event", "properties": CART}, **options)
 
 
 def test_a_matching_event_takes_the_event_branch_and_cancels_the_timeout() -> None:
@@ -51,7 +51,7 @@ def test_an_event_that_came_before_the_wait_is_taken_when_the_run_gets_there() -
     assert run.state.event_buffer[0].id == "early"
     run.fire("pause")
     assert run.state.path == ["start", "pause", "wait", "thanks"]
-    assert run.state.nodes["wait"]["id"] == "early"  # type: ignore[index]
+    assert run.state.nodes["wait"]["id"] == "early"
     assert run.state.event_buffer == []
     assert not any(isinstance(command, StartTimer) and command.id == "wait:1" for command in run.issued)
 
@@ -62,7 +62,7 @@ def test_the_oldest_matching_buffered_event_is_taken_first() -> None:
     run.receive(event("paid", "first", cart_id="c1"))
     run.receive(event("paid", "second", cart_id="c1"))
     run.fire("pause")
-    assert run.state.nodes["wait"]["id"] == "first"  # type: ignore[index]
+    assert run.state.nodes["wait"]["id"] == "first"
     assert [item.id for item in run.state.event_buffer] == ["other-cart", "second"]
 
 
@@ -124,7 +124,7 @@ def test_a_filter_that_reads_the_user_loads_it_first() -> None:
     assert run.commands == []
     run.load_user({"threshold": 100})
     assert run.state.path == ["start", "wait", "big"]
-    assert run.state.nodes["wait"]["id"] == "e2"  # type: ignore[index]
+    assert run.state.nodes["wait"]["id"] == "e2"
 
 
 def test_a_filter_error_fails_the_run_on_the_wait() -> None:

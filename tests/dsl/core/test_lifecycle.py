@@ -85,7 +85,7 @@ def test_a_finished_run_never_issues_more_commands(happening: object) -> None:
     run = Run(journey([node("pause", "delay", duration="P1D")], chain("start", "pause")))
     run.send(CancelRequested(at=T0))
     before = run.state.model_dump_json()
-    assert run.send(happening) == []  # type: ignore[arg-type]
+    assert run.send(happening) == []
     assert run.receive(event("anything", "e1")) == []
     assert run.state.model_dump_json() == before
 

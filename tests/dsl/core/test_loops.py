@@ -19,16 +19,16 @@ def _loop_run(loop_config: dict, body: list[dict] | None = None, **options: obje
     ]
     edges += [edge(source, target) for source, target in pairwise(ids)]
     loop = node("each", "loop", **loop_config)
-    return Run(journey([loop, *body, action("after")], edges), **options)  # type: ignore[arg-type]
+    return Run(journey([loop, *body, action("after")], edges), **options)
 
 
 def test_foreach_runs_the_body_per_item_with_item_and_index() -> None:
     run = _loop_run(
         {"foreach": "input.items", "max_iterations": 10}, trigger={"properties": {"items": ["a", "b"]}}
     )
-    assert run.last(RunAction, "visit").context["nodes"]["each"] == {"item": "a", "index": 0}  # type: ignore[index]
+    assert run.last(RunAction, "visit").context["nodes"]["each"] == {"item": "a", "index": 0}
     run.complete("visit")
-    assert run.last(RunAction, "visit").context["nodes"]["each"] == {"item": "b", "index": 1}  # type: ignore[index]
+    assert run.last(RunAction, "visit").context["nodes"]["each"] == {"item": "b", "index": 1}
     assert run.last(RunAction, "visit").id == "visit:2"
     run.complete("visit")
     assert run.state.path == ["start", "each", "visit", "each", "visit", "each", "after"]
@@ -111,6 +111,6 @@ def test_nested_loops_restart_the_inner_loop_each_outer_iteration() -> None:
 
 def test_loop_items_become_json() -> None:
     run = _loop_run({"foreach": "[timestamp('2026-01-01T00:00:00Z'), duration('1h')]", "max_iterations": 5})
-    assert run.last(RunAction).context["nodes"]["each"]["item"] == "2026-01-01T00:00:00Z"  # type: ignore[index]
+    assert run.last(RunAction).context["nodes"]["each"]["item"] == "2026-01-01T00:00:00Z"
     run.complete("visit")
-    assert run.last(RunAction).context["nodes"]["each"]["item"] == "PT1H"  # type: ignore[index]
+    assert run.last(RunAction).context["nodes"]["each"]["item"] == "PT1H"

@@ -76,8 +76,7 @@ def deferred(machine: Machine, token: Token, pending: PendingCommand, happening:
 def resend(machine: Machine, token: Token, pending: PendingCommand) -> None:
     if pending.action is None:
         raise CoreError(f"quiet-hours timer {pending.id!r} does not carry its action")
-    step = machine.step_of(token)
-    step.status, step.waiting_until = "running", None
+    machine.step_of(token).status = "running"
     action = pending.action.model_copy(
         update={"id": machine.command_id(token, f":resend-{pending.deferrals}")}
     )
