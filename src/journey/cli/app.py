@@ -6,6 +6,7 @@ import typer
 
 from journey.cli.db import db_app
 from journey.cli.schema import node_types_command, schema_command
+from journey.cli.simulate import simulate_command
 from journey.cli.validate import validate_command
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
 
 app.add_typer(db_app, name="db")
 app.command("validate")(validate_command)
+app.command("simulate")(simulate_command)
 app.command("schema")(schema_command)
 app.command("node-types")(node_types_command)
 
