@@ -1,5 +1,6 @@
 """``docs/dsl.md`` carries the generated node reference of the registry as it is now."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from journey import docs_gen
 from journey.dsl import NODE_TYPES
 from journey.dsl.issues import CODES
+from journey.dsl.validate import validate
 
 
 def test_committed_reference_is_up_to_date() -> None:
@@ -73,3 +75,9 @@ def test_main_rewrites_a_stale_file_in_place(tmp_path: Path) -> None:
     assert "#### `webhook`: Webhook" in updated
     assert "| `no_trigger` | error |" in updated
     assert "stale" not in updated
+
+
+def test_the_first_journey_in_the_docs_is_valid() -> None:
+    text = docs_gen.DSL_DOC.read_text(encoding="utf-8")
+    snippet = text.split("```json\n", 1)[1].split("```", 1)[0]
+    assert validate(json.loads(snippet)) == []
