@@ -1,10 +1,12 @@
 """The typer application; each command group lives in a module of its own beside this one."""
 
+import os
 import sys
 
 import typer
 
 from journey.cli.db import db_app
+from journey.cli.engine import run_command, up_command, worker_command
 from journey.cli.schema import node_types_command, schema_command
 from journey.cli.simulate import simulate_command
 from journey.cli.validate import validate_command
@@ -23,6 +25,9 @@ app.command("validate")(validate_command)
 app.command("simulate")(simulate_command)
 app.command("schema")(schema_command)
 app.command("node-types")(node_types_command)
+app.command("run")(run_command)
+app.command("worker")(worker_command)
+app.command("up")(up_command)
 
 
 @app.callback()
@@ -31,8 +36,18 @@ def _root() -> None:
 
 
 def main() -> None:
-    """Console-script entry point: run the app and exit with its code."""
+    """Console-script entry point: run the app and exit with its code.
+
+    It leaves through ``os._exit`` after flushing: a process that ran a Temporal worker can
+    otherwise abort in interpreter shutdown (exit 134) after doing all its work correctly.
+    """
+    code = 0
     try:
         app()
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
