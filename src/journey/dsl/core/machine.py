@@ -344,6 +344,15 @@ def event_json(event: Event) -> dict[str, JsonValue]:
 
 
 def json_safe(value: Any) -> JsonValue:
-    """A CEL result as JSON (timestamps and durations as ISO 8601 strings)."""
-    result: JsonValue = to_jsonable_python(value)
-    return result
+    """A CEL result as JSON (timestamps and durations as ISO 8601 strings), maps sorted by key:
+    CEL gives maps back in an order that differs from process to process, and a run must
+    replay the same on any worker."""
+    return _sorted_keys(to_jsonable_python(value))
+
+
+def _sorted_keys(value: JsonValue) -> JsonValue:
+    if isinstance(value, dict):
+        return {key: _sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(item) for item in value]
+    return value
