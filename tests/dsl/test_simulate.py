@@ -33,14 +33,24 @@ def _example(name: str) -> dict[str, Any]:
 
 
 def _journey(nodes: list[dict[str, Any]], edges: list[tuple[str, ...]], **settings: Any) -> dict[str, Any]:
+    """A manual journey; every branch the test leaves open goes to an ``end``, as validation wants."""
     trigger = {"id": "start", "type": "trigger", "config": {"kind": "manual"}}
-    return {
-        "key": "sim",
-        "name": "Sim",
-        "nodes": [trigger, *nodes],
-        "edges": [dict(zip(("source", "target", "branch"), edge, strict=False)) for edge in edges],
-        "settings": settings,
-    }
+    links = [dict(zip(("source", "target", "branch"), edge, strict=False)) for edge in edges]
+    document = {"key": "sim", "name": "Sim", "nodes": [trigger, *nodes], "edges": links, "settings": settings}
+    journey = Journey.model_validate(document)
+    taken = {(edge.source, edge.branch) for edge in journey.edges}
+    open_branches = [
+        (node.id, branch)
+        for node in journey.nodes
+        for branch in node.spec.branches.resolve(node.config)
+        if (node.id, branch) not in taken
+    ]
+    if open_branches:
+        document["nodes"].append({"id": "finish", "type": "end", "config": {}})
+        links += [
+            {"source": source, "target": "finish", "branch": branch} for source, branch in open_branches
+        ]
+    return document
 
 
 def _run(document: dict[str, Any], input: dict[str, Any] | None = None, **options: Any) -> SimulationResult:
@@ -303,11 +313,18 @@ def test_an_unknown_child_completes_and_a_failing_child_fails_the_parent() -> No
     assert result.error == "call: subjourney 'elsewhere' ended failed"
 
 
-def test_a_subjourney_that_calls_itself_is_bounded() -> None:
-    call = {"id": "call", "type": "subjourney", "config": {"journey": "sim"}}
-    document = _journey([call], [("start", "call")])
-    result = _run(document, journeys={"sim": Journey.model_validate(document)})
+def test_subjourneys_that_call_each_other_are_bounded() -> None:
+    ping = _journey(
+        [{"id": "call", "type": "subjourney", "config": {"journey": "pong"}}], [("start", "call")]
+    )
+    pong = {
+        **_journey([{"id": "call", "type": "subjourney", "config": {"journey": "sim"}}], [("start", "call")])
+    }
+    pong["key"] = "pong"
+    journeys = {"sim": Journey.model_validate(ping), "pong": Journey.model_validate(pong)}
+    result = _run(ping, journeys=journeys)
     assert result.status == "failed"
+    assert result.error == "call: subjourney 'pong' ended failed"
 
 
 # --- the example journeys of the repository -------------------------------------------------------

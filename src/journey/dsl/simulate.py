@@ -51,6 +51,7 @@ from journey.dsl.document import Journey
 from journey.dsl.markers import EventName
 from journey.dsl.schedule import quiet_until
 from journey.dsl.templates import TemplateError, render, render_json
+from journey.dsl.validate import parse
 
 MAX_HAPPENINGS = 100_000
 MAX_SUBJOURNEY_DEPTH = 8
@@ -111,8 +112,10 @@ def simulate(
     max_happenings: int = MAX_HAPPENINGS,
 ) -> SimulationResult:
     """Run ``journey`` for ``user`` (``{"id": ..., **attributes}``) with trigger ``input``,
-    sending the scripted ``events``, on a virtual clock from ``start`` (default now)."""
-    parsed = journey if isinstance(journey, Journey) else Journey.model_validate(journey)
+    sending the scripted ``events``, on a virtual clock from ``start`` (default now).
+
+    A document is parsed first: ``DocumentInvalid`` if it has errors."""
+    parsed = journey if isinstance(journey, Journey) else parse(journey)
     scripted = [ScriptedEvent.model_validate(event) for event in events or []]
     simulation = _Simulation(
         compile_journey(parsed),

@@ -30,6 +30,8 @@ class _Builder:
     nodes: list[dict[str, Any]] = field(default_factory=list)
     edges: list[dict[str, Any]] = field(default_factory=list)
     count: int = 0
+    loop_depth: int = 0
+    """Inside a loop body no block may end the branch: the body must lead back to the loop."""
 
     def add(self, node_type: str, config: dict[str, Any] | None = None, **fields: Any) -> str:
         self.count += 1
@@ -53,7 +55,9 @@ class _Builder:
         return exits
 
     def block(self, depth: int, exits: list[Exit]) -> list[Exit]:
-        kinds = ["action", "action", "delay", "end", "subjourney", "condition", "switch", "split", "wait"]
+        kinds = ["action", "action", "delay", "subjourney", "condition", "switch", "split", "wait"]
+        if not self.loop_depth:
+            kinds.append("end")
         if depth < 2:
             kinds += ["parallel", "parallel", "loop", "loop"]
         kind = self.draw(st.sampled_from(kinds))
@@ -173,7 +177,9 @@ class _Builder:
         )
         loop = self.add("loop", config)
         self.connect(exits, loop)
+        self.loop_depth += 1
         body_end = self.sequence(depth + 1, [(loop, "body")], self.draw(st.integers(1, 2)))
+        self.loop_depth -= 1
         self.connect(body_end, loop)
         return [(loop, "done")]
 
@@ -183,7 +189,9 @@ def journeys(draw: Callable[[Any], Any]) -> dict[str, Any]:
     """A random valid journey document."""
     builder = _Builder(draw)
     builder.nodes.append({"id": "start", "type": "trigger", "config": {"kind": "manual"}})
-    builder.sequence(0, [("start", None)], draw(st.integers(1, 4)))
+    left_open = builder.sequence(0, [("start", None)], draw(st.integers(1, 4)))
+    if left_open:
+        builder.connect(left_open, builder.add("end"))
     settings: dict[str, Any] = {}
     if draw(st.booleans()):
         settings["exit_on"] = [{"event": "stop", "filter": "event.properties.x == 3"}]
