@@ -13,6 +13,8 @@ filter that fails to evaluate (a missing field, a wrong type) fails the run, as 
 
 from typing import Any
 
+from journey.dsl.nodes.wait_for_event import WaitForEventConfig
+
 from .machine import EVALUATION_ERRORS, Machine, event_json
 from .messages import Event
 from .state import Token
@@ -99,11 +101,8 @@ def matches(machine: Machine, source: str | None, event: Event) -> bool:
 
 
 def _waits_for(machine: Machine, token: Token, name: str) -> bool:
-    if token.status != "event":
-        return False
-    return bool(getattr(machine.program.node(token.node_id).config, "event", None) == name)
+    return token.status == "event" and machine.config(token, WaitForEventConfig).event == name
 
 
 def _filter_of(machine: Machine, token: Token) -> str | None:
-    source = getattr(machine.program.node(token.node_id).config, "filter", None)
-    return source if isinstance(source, str) else None
+    return machine.config(token, WaitForEventConfig).filter

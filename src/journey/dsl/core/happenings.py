@@ -46,13 +46,11 @@ def _answer(
     | TemplatesFailed
     | SubjourneyFinished,
 ) -> None:
-    kind: PendingKind = (
-        "render"
-        if isinstance(happening, TemplatesRendered | TemplatesFailed)
-        else "subjourney"
-        if isinstance(happening, SubjourneyFinished)
-        else "action"
-    )
+    kind: PendingKind = "action"
+    if isinstance(happening, TemplatesRendered | TemplatesFailed):
+        kind = "render"
+    elif isinstance(happening, SubjourneyFinished):
+        kind = "subjourney"
     answered = _settle(machine, happening.id, kind)
     if answered is None:
         return

@@ -9,6 +9,8 @@ that came through no parallel passes straight through. The join enters the path 
 it releases, and continues as one token outside the fork.
 """
 
+from journey.dsl.nodes.join import JoinConfig
+
 from .machine import Machine
 from .state import JoinWait, Token
 
@@ -26,7 +28,7 @@ def arrive(machine: Machine, token: Token) -> None:
         wait = machine.state.joins[key] = JoinWait(node_id=token.node_id, fork=fork, tokens=[], step=step)
     wait.tokens.append(token.id)
     token.status, token.step = "join", wait.step
-    if getattr(machine.program.node(token.node_id).config, "mode", "all") == "any":
+    if machine.config(token, JoinConfig).mode == "any":
         _cancel_siblings(machine, token, fork)
         _release(machine, key)
     else:

@@ -70,10 +70,9 @@ class Machine:
         self.state.sequence += 1
         return self.state.sequence
 
-    def visit(self, node_id: str) -> int:
-        count = self.state.visits.get(node_id, 0) + 1
-        self.state.visits[node_id] = count
-        return count
+    def visit(self, node_id: str) -> None:
+        """Count an entry of ``node_id``; its commands are numbered by this count."""
+        self.state.visits[node_id] = self.state.visits.get(node_id, 0) + 1
 
     def command_id(self, token: Token, suffix: str = "") -> str:
         """``<node_id>:<visit>`` (plus a suffix): stable under replay, unique within the run."""
