@@ -1,7 +1,10 @@
 """Migrations: they create what the models declare, run twice harmlessly, and undo cleanly."""
 
+import asyncio
+import sys
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -12,6 +15,15 @@ from sqlalchemy.engine import Connection
 from journey.store import Database, upgrade
 from journey.store.migrate import MIGRATIONS_DIR, alembic_config
 from journey.store.models import Base
+
+_UPGRADE_ON_GO = """
+import asyncio, sys
+from journey.store import upgrade
+print("ready", flush=True)
+sys.stdin.readline()
+print(asyncio.run(upgrade(sys.argv[1])))
+"""
+"""A process that imports everything, then upgrades the moment it reads a line."""
 
 
 def _head() -> str | None:
@@ -48,3 +60,28 @@ async def test_downgrade_removes_every_table(fresh_database_url: str) -> None:
             await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "base"))
         async with database.engine.connect() as connection:
             assert await connection.run_sync(_tables) == {"alembic_version"}
+
+
+@pytest.mark.integration
+async def test_processes_starting_together_all_upgrade(fresh_database_url: str) -> None:
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            _UPGRADE_ON_GO,
+            fresh_database_url,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    for process in processes:
+        assert process.stdout is not None
+        assert await process.stdout.readline() == b"ready\n"
+    outcomes = await asyncio.gather(*(process.communicate(b"go\n") for process in processes))
+
+    assert [
+        (process.returncode, out.decode().strip())
+        for process, (out, _) in zip(processes, outcomes, strict=True)
+    ] == [(0, _head())] * 2, [err.decode()[-300:] for _, err in outcomes]

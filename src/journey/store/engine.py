@@ -21,7 +21,8 @@ _SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
 )
-_WRITE_LOCK = "journey_write_lock"
+WRITE_LOCK = "journey_write_lock"
+"""Execution option: on SQLite, begin the connection's next transaction with ``BEGIN IMMEDIATE``."""
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -50,7 +51,7 @@ async def write_transaction(sessions: async_sessionmaker[AsyncSession]) -> Async
     with ``SELECT ... FOR UPDATE`` (which SQLite ignores, having locked the whole file).
     """
     async with sessions() as session, session.begin():
-        await session.connection(execution_options={_WRITE_LOCK: True})
+        await session.connection(execution_options={WRITE_LOCK: True})
         yield session
 
 
@@ -63,5 +64,5 @@ def _tune_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
-    immediate = connection.get_execution_options().get(_WRITE_LOCK, False)
+    immediate = connection.get_execution_options().get(WRITE_LOCK, False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
