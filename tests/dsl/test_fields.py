@@ -6,7 +6,13 @@ import pytest
 from pydantic import BaseModel, Field, RootModel, ValidationError
 
 from journey.dsl import NODE_TYPES, Journey, NodeConfig
-from journey.dsl.fields import MarkedString, document_path, journey_marked_strings, marked_strings
+from journey.dsl.fields import (
+    MarkedString,
+    document_path,
+    in_document,
+    journey_marked_strings,
+    marked_strings,
+)
 from journey.dsl.markers import CelExpression, Template, TemplatedJson
 
 
@@ -158,6 +164,13 @@ def test_paths_follow_aliases_lists_and_dicts() -> None:
     assert _error_paths(Journey, {"key": "k", "name": "n", "nodes": [], "settings": {"exit_on": [{}]}}) == [
         ("settings", "exit_on", 0, "event")
     ]
+
+
+def test_union_labels_are_dropped_when_the_document_has_no_such_level() -> None:
+    document = {"body": [[{"a": 1}]], "kind": "event", "event": "x"}
+    assert in_document(document, ("body", 0, "list", 0, "dict", "a")) == ("body", 0, 0, "a")
+    assert in_document(document, ("body", 0, 0, "missing")) == ("body", 0, 0, "missing")
+    assert in_document(document, ("event",)) == ("event",)
 
 
 def test_unknown_locations_are_kept_as_they_are() -> None:

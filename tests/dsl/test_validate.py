@@ -449,6 +449,15 @@ def test_templates_inside_json_values_point_at_the_string() -> None:
     assert paths == {"/nodes/3/config/body/items/1", "/nodes/3/config/headers/X~1Y"}
 
 
+def test_a_template_with_an_unknown_filter_is_invalid() -> None:
+    document = _changed(lambda d: d["nodes"][MAIL]["config"].update(subject="{{ user.name | shout }}"))
+    found = _only(validate(document), "invalid_template")
+    assert (
+        found.message
+        == "Send email 'mail': subject is not a valid template at line 1: No filter named 'shout'."
+    )
+
+
 def test_a_broken_node_hides_nothing_else() -> None:
     document = _changed(_set(IS_VIP, id="is vip", config={"expression": "user.x >"}))
     document["nodes"][MAIL]["type"] = "sms"
@@ -500,6 +509,18 @@ def test_a_config_rule_of_the_model_is_reported_on_the_config() -> None:
     found = _only(validate(document), "invalid_config")
     assert found.path == "/nodes/3/config"
     assert found.message == "Delay 'mail': set exactly one of duration, until or time_of_day"
+
+
+def test_json_nested_beyond_the_limit_is_reported_at_a_real_path() -> None:
+    body: Any = "{{ user.id }}"
+    for _ in range(400):
+        body = [body]
+    document = _changed(_set(MAIL, type="webhook", config={"url": "https://x.test", "body": body}))
+    found = _only(validate(document), "invalid_config")
+    assert found.path is not None
+    assert found.path.startswith("/nodes/3/config/body/0/0/0/")
+    assert set(found.path.removeprefix("/nodes/3/config/body/").split("/")) == {"0"}
+    assert "body.0.0.0.....0.0.0" in found.message
 
 
 def test_derived_edge_ids_that_repeat_are_duplicates() -> None:

@@ -211,6 +211,27 @@ def document_path(annotation: Any, loc: Sequence[int | str]) -> tuple[int | str,
     return tuple(loc)
 
 
+def in_document(document: Any, path: Sequence[int | str]) -> tuple[int | str, ...]:
+    """``path`` less the segments ``document`` does not have: the labels pydantic gives the
+    members of a plain union (``list``, ``str``). The last segment stays, present or not: it
+    names the field that is missing."""
+    kept: list[int | str] = []
+    current = document
+    for position, segment in enumerate(path):
+        if _has(current, segment):
+            current = current[segment]
+        elif position < len(path) - 1:
+            continue
+        kept.append(segment)
+    return tuple(kept)
+
+
+def _has(value: Any, segment: int | str) -> bool:
+    if isinstance(value, dict):
+        return segment in value
+    return isinstance(value, list) and isinstance(segment, int) and 0 <= segment < len(value)
+
+
 def _model_path(model: type[BaseModel], loc: Sequence[int | str]) -> tuple[int | str, ...]:
     if issubclass(model, RootModel):
         return _field_path(model.model_fields["root"], loc)

@@ -28,7 +28,7 @@ from journey.dsl.document import (
     Node,
 )
 from journey.dsl.expressions import ExpressionError, compile_expression
-from journey.dsl.fields import MarkedString, document_path, marked_strings
+from journey.dsl.fields import MarkedString, document_path, in_document, marked_strings
 from journey.dsl.graph import GraphEdge, GraphNode, graph_issues
 from journey.dsl.issues import CODES, DocumentInvalid, Issue, has_errors, issue, node_label, pointer
 from journey.dsl.nodes.subjourney import SubjourneyConfig
@@ -116,7 +116,7 @@ def _read_node(index: int, raw: Any, issues: list[Issue]) -> _ReadNode:
         action_only = _action_only_issues(read, fields)
         issues.extend(action_only)
         for details in error.errors(include_url=False):
-            found = _node_error(details, read, skip_node_level=bool(action_only))
+            found = _node_error(details, read, fields, skip_node_level=bool(action_only))
             if found is not None:
                 issues.append(found)
         issues.extend(_cron_issues(read, fields.get("config")))
@@ -126,14 +126,17 @@ def _read_node(index: int, raw: Any, issues: list[Issue]) -> _ReadNode:
     return read
 
 
-def _node_error(details: ErrorDetails, read: _ReadNode, *, skip_node_level: bool) -> Issue | None:
+def _node_error(
+    details: ErrorDetails, read: _ReadNode, raw: dict[str, Any], *, skip_node_level: bool
+) -> Issue | None:
     loc = details["loc"]
     if loc[:1] == ("config",):
         if read.spec is None:
             return None
         inside = (*document_path(read.spec.config_model, loc[1:]), *_tag_field(details))
-        path = pointer("nodes", read.index, "config", *inside)
-        return issue("invalid_config", _message(read.label, inside, details), node_id=read.id, path=path)
+        field = in_document(raw, ("config", *inside))
+        path = pointer("nodes", read.index, *field)
+        return issue("invalid_config", _message(read.label, field[1:], details), node_id=read.id, path=path)
     if loc == ("type",) and details["type"] != "missing":
         given = details["input"]
         what = f"'{given}' is not a node type" if isinstance(given, str) else "the type must be a string"
@@ -141,7 +144,7 @@ def _node_error(details: ErrorDetails, read: _ReadNode, *, skip_node_level: bool
         return issue("unknown_node_type", message, node_id=read.id, path=pointer("nodes", read.index, "type"))
     if not loc and skip_node_level:
         return None
-    field = document_path(Node, loc)
+    field = in_document(raw, document_path(Node, loc))
     path = pointer("nodes", read.index, *field)
     return issue(_code(details), _message(read.label, field, details), node_id=read.id, path=path)
 
@@ -303,7 +306,7 @@ def _read_edges(raw_edges: list[Any], issues: list[Issue]) -> tuple[list[GraphEd
             raw = raw_edges[int(index)]
             edge_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
             label = f"Edge '{edge_id}'" if edge_id is not None else f"Edge #{int(index) + 1}"
-            field = document_path(Edge, loc)
+            field = in_document(raw, document_path(Edge, loc))
             path = pointer("edges", index, *field)
             issues.append(issue(_code(details), _message(label, field, details), edge_id=edge_id, path=path))
         readable = (_graph_edge(index, raw) for index, raw in enumerate(raw_edges))
@@ -341,7 +344,7 @@ def _read_journey(
         journey = Journey.model_validate(shell)
     except ValidationError as error:
         for details in error.errors(include_url=False):
-            path = document_path(Journey, details["loc"])
+            path = in_document(document, document_path(Journey, details["loc"]))
             issues.append(issue(_code(details), _message("Journey", path, details), path=pointer(*path)))
         return None
     complete = edges is not None and all(read.node is not None for read in nodes)
@@ -392,9 +395,10 @@ def _tag_field(details: ErrorDetails) -> tuple[str, ...]:
 
 
 def _field_name(path: str) -> str:
-    """``/cases/0/expression`` as ``cases.0.expression``: what a message calls a field."""
-    parts = path.split("/")[1:]
-    return ".".join(part.replace("~1", "/").replace("~0", "~") for part in parts)
+    """``/cases/0/expression`` as ``cases.0.expression``: what a message calls a field (the
+    middle of a very deep path left out)."""
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in path.split("/")[1:]]
+    return ".".join(parts if len(parts) <= 8 else [*parts[:4], "...", *parts[-3:]])
 
 
 def _json_type(value: Any) -> str:
