@@ -8,7 +8,8 @@ of fields: a new node type is covered by using the types.
 
 It also maps the ``loc`` of a pydantic error back to a path in the document, which is not the
 same thing: pydantic puts the tag of a discriminated union (``event`` of a trigger's ``kind``)
-into ``loc`` although the document has no such level.
+and the labels of union members (``list``, ``str``) into ``loc`` although the document has no
+such levels.
 """
 
 import types
@@ -184,8 +185,9 @@ def _mapping(values: _Walker) -> _Walker:
 def document_path(annotation: Any, loc: Sequence[int | str]) -> tuple[int | str, ...]:
     """The path in the document of a pydantic error at ``loc`` when validating ``annotation``.
 
-    Tags of discriminated unions and labels of plain unions are dropped; below a type that is
-    not a model, list or dict the rest of ``loc`` is kept as it is.
+    Tags of discriminated unions and the label of a plain union's member are dropped; below a
+    type that is not a model, list or dict the rest of ``loc`` is kept as it is, and
+    :func:`in_document` drops what the document does not have.
     """
     if not loc:
         return ()
