@@ -320,3 +320,35 @@ async def test_reentry_when_not_active_refuses_a_second_run(
     await first.signal("cancel", "test over")
     result: RunSnapshot = await first.result()
     assert result.status == "cancelled"
+
+
+async def test_a_failed_action_fails_the_run_unless_it_continues_on_error(
+    client: Client, http_receiver: HttpReceiver, unique: str
+) -> None:
+    http_receiver.reply(f"/{unique}", Reply(status=400, body={"error": "bad"}))
+
+    def hook_journey(key: str, on_error: str) -> Journey:
+        return _journey(
+            key,
+            [
+                {
+                    "id": "hook",
+                    "type": "webhook",
+                    "config": {"url": http_receiver.url(f"/{unique}")},
+                    "retry": {"max_attempts": 3},
+                    "on_error": on_error,
+                },
+                {"id": "after", "type": "log", "config": {"message": "went on"}},
+            ],
+            [("start", "hook", None), ("hook", "after", None)],
+        )
+
+    failed = await _run(client, hook_journey(f"fail-{unique}", "fail"), f"u-{unique}")
+    went_on = await _run(client, hook_journey(f"cont-{unique}", "continue"), f"u-{unique}")
+
+    assert failed.status == "failed"
+    assert failed.path == ["start", "hook"]
+    assert "400" in (failed.error or "")
+    assert went_on.status == "completed", went_on.error
+    assert went_on.path == ["start", "hook", "after"]
+    assert len(http_receiver.requests(f"/{unique}")) == 2, "a 400 is not retried"

@@ -57,6 +57,10 @@ RUN_STATUS = SearchAttributeKey.for_keyword("JourneyRunStatus")
 WORKFLOW_NAME = "JourneyRun"
 READ_TIMEOUT = timedelta(seconds=30)
 READ_RETRY = RetryPolicy(maximum_attempts=5, initial_interval=timedelta(milliseconds=200))
+USER_READ_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(minutes=1)
+)
+"""Reading the user has no answer but success: it retries until the database is back."""
 DEFAULT_ACTION_TIMEOUT = timedelta(seconds=60)
 
 
@@ -205,7 +209,7 @@ class JourneyRunWorkflow:
                 ),
                 summary=command.node_id,
             )
-        except ActivityError as error:
+        except (ActivityError, ApplicationError) as error:
             self._inbox.append(
                 ActionFailed(at=workflow.now(), id=command.id, error=_cause(error), attempts=_attempts(error))
             )
@@ -225,7 +229,7 @@ class JourneyRunWorkflow:
             command.user_id,
             result_type=dict,
             start_to_close_timeout=READ_TIMEOUT,
-            retry_policy=READ_RETRY,
+            retry_policy=USER_READ_RETRY,
         )
         self._inbox.append(UserLoaded(at=workflow.now(), id=command.id, attributes=attributes))
 
@@ -243,7 +247,7 @@ class JourneyRunWorkflow:
                 start_to_close_timeout=READ_TIMEOUT,
                 retry_policy=READ_RETRY,
             )
-        except ActivityError as error:
+        except (ActivityError, ApplicationError) as error:
             self._inbox.append(TemplatesFailed(at=workflow.now(), id=command.id, error=_cause(error)))
             return
         self._inbox.append(TemplatesRendered(at=workflow.now(), id=command.id, values=values))
@@ -278,7 +282,7 @@ class JourneyRunWorkflow:
                 self._finish_subjourney(command, "started", {"run_id": child_run_id})
                 return
             outcome: RunSnapshot = await handle
-        except (ActivityError, ChildWorkflowError) as error:
+        except (ActivityError, ApplicationError, ChildWorkflowError) as error:
             self._finish_subjourney(command, "failed", {"error": _cause(error)})
             return
         path: list[JsonValue] = list(outcome.path)
@@ -312,8 +316,9 @@ def _cause(error: BaseException) -> str:
     return getattr(error, "message", None) or str(error)
 
 
-def _attempts(error: ActivityError) -> int:
-    cause = error.__cause__
+def _attempts(error: ActivityError | ApplicationError) -> int:
+    """The attempt the activity failed on; a local activity's failure arrives unwrapped."""
+    cause = error if isinstance(error, ApplicationError) else error.__cause__
     if isinstance(cause, ApplicationError) and cause.details:
         detail = cause.details[0]
         if isinstance(detail, dict) and isinstance(detail.get("attempt"), int):
