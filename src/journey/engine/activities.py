@@ -21,7 +21,7 @@ from journey.actions.log import write_log
 from journey.actions.webhook import WebhookCaller
 from journey.dsl.context import template_context
 from journey.dsl.schedule import quiet_until
-from journey.dsl.templates import TemplateError, render, render_json
+from journey.dsl.templates import TemplateError, reads_user_attributes, render, render_json
 from journey.engine.journeys import JourneySource
 from journey.engine.payloads import (
     ActionRequest,
@@ -73,7 +73,10 @@ class JourneyActivities:
         if performer is None:
             raise ApplicationError(f"no action performs node type {command.node_type!r}", non_retryable=True)
         attempt = activity.info().attempt
-        context = await self._template_context(request.user_id, command.context)
+        templates: JsonValue = [command.config, command.quiet_hours.timezone if command.quiet_hours else None]
+        context = await self._template_context(
+            request.user_id, command.context, read_user=reads_user_attributes(templates)
+        )
         try:
             if command.quiet_hours is not None:
                 zone = render(command.quiet_hours.timezone, context)
@@ -118,10 +121,14 @@ class JourneyActivities:
         assert isinstance(rendered, dict)
         return SubjourneyTarget(version=found.version, document=found.document, input=rendered)
 
-    async def _template_context(self, user_id: str | None, context: Mapping[str, Any]) -> dict[str, Any]:
+    async def _template_context(
+        self, user_id: str | None, context: Mapping[str, Any], *, read_user: bool = True
+    ) -> dict[str, Any]:
+        """The context templates see: ``user`` is read now, unless they read nothing but its id."""
         user: dict[str, Any] = {}
         if user_id is not None:
-            user = {**(await load_user(self._users, user_id)), "id": user_id}
+            attributes = await load_user(self._users, user_id) if read_user else {}
+            user = {**attributes, "id": user_id}
         return template_context({**context, "user": user}, self._secrets)
 
     async def _send_email(self, request: ActionRequest, params: dict[str, Any]) -> JsonValue:

@@ -1,8 +1,10 @@
 """The worker: runs the journey workflow and its activities against one task queue.
 
-The workflow sandbox stays on, with Journey's pure DSL package and the compiled CEL module
-passed through: they are deterministic, and re-importing them per workflow run would cost
-throughput (see notes.md).
+The one workflow runs outside Temporal's sandbox. The sandbox guards hand-written workflows
+against accidental non-determinism, but ours is a thin driver of a pure, property-tested core,
+and entering and leaving the sandbox on every activation was the largest single cost in the
+worker's profile (see bench/engine_bench.py). Determinism is guarded instead by replaying
+recorded histories in the tests (tests/engine/test_replay.py).
 """
 
 from collections.abc import AsyncIterator
@@ -11,8 +13,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 from temporalio.client import Client
-from temporalio.worker import Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from journey.actions.email import EmailSender
 from journey.actions.webhook import WebhookCaller
@@ -25,12 +26,10 @@ from journey.store.database import Database
 from journey.store.sql_event_log import SqlEventLog
 from journey.store.users import UserStore
 
-PASSTHROUGH = ("journey", "cel", "pydantic", "pydantic_core", "jinja2", "markupsafe", "structlog")
 
-
-def workflow_runner() -> SandboxedWorkflowRunner:
-    restrictions = SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
-    return SandboxedWorkflowRunner(restrictions=restrictions)
+def workflow_runner() -> UnsandboxedWorkflowRunner:
+    """The runner the worker and the replay tests share."""
+    return UnsandboxedWorkflowRunner()
 
 
 @asynccontextmanager
