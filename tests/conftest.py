@@ -1,8 +1,7 @@
-"""Real databases for the tests: every test that takes ``database_url`` runs on SQLite and PostgreSQL.
+"""Real databases for every test package: a test that takes ``database_url`` runs on SQLite and PostgreSQL.
 
 PostgreSQL must be running at 127.0.0.1:5432 (user ``postgres``, trust auth); each pytest run
-creates its own uniquely named databases and drops them at the end. These fixtures rely only on
-``journey.store``, so they can move to ``tests/conftest.py`` unchanged when other packages need them.
+creates its own uniquely named databases and drops them at the end.
 """
 
 import uuid

@@ -1,0 +1,1 @@
+"""The use cases: journeys (drafts, versions, publish), runs, events, users. No HTTP here."""
