@@ -4,6 +4,8 @@ Each test draws a small journey, runs it through the worker and checks what the 
 received and the path the run took; where it can, it checks that ``simulate`` took the same path.
 """
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from journey.dsl.simulate import simulate
 from journey.engine.payloads import RunSnapshot
 from journey.engine.runs import RunAlreadyActive, manual_trigger, start_run
 from journey.store.database import Database
+from journey.store.runs import RunStore
 from journey.store.users import UserStore
 from tests.engine.conftest import TASK_QUEUE
 from tests.support.http_receiver import HttpReceiver, Reply
@@ -352,3 +355,47 @@ async def test_a_failed_action_fails_the_run_unless_it_continues_on_error(
     assert went_on.status == "completed", went_on.error
     assert went_on.path == ["start", "hook", "after"]
     assert len(http_receiver.requests(f"/{unique}")) == 2, "a 400 is not retried"
+
+
+async def test_runs_record_themselves_in_the_run_index(
+    temporal: WorkflowEnvironment, worker: None, engine_database: Database, unique: str
+) -> None:
+    runs = RunStore(engine_database)
+    journey = _journey(
+        f"index-{unique}",
+        [{"id": "nap", "type": "delay", "config": {"duration": "P1D"}}],
+        [("start", "nap", None)],
+    )
+    with temporal.with_time_skipping_disabled():
+        handle = await start_run(
+            temporal.client,
+            task_queue=TASK_QUEUE,
+            journey=journey,
+            version=1,
+            user_id=f"u-{unique}",
+            trigger=manual_trigger({}),
+            run_id=f"run-{unique}",
+        )
+
+    async def recorded_status() -> str | None:
+        row = await runs.get(f"run-{unique}")
+        return None if row is None else row.status
+
+    await _poll(recorded_status, "waiting")
+    assert await runs.active_of_user(f"u-{unique}") == [(f"run-{unique}", f"index-{unique}")]
+
+    await handle.signal("cancel", "enough")
+    await handle.result()
+    await _poll(recorded_status, "cancelled")
+    row = await runs.get(f"run-{unique}")
+    assert row is not None
+    assert [step["node_id"] for step in row.steps] == ["start", "nap"]
+    assert row.finished_at is not None
+    assert await runs.active_of_user(f"u-{unique}") == []
+
+
+async def _poll(read: Callable[[], Awaitable[object]], expected: object, within: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while (value := await read()) != expected:
+        assert asyncio.get_running_loop().time() < deadline, f"still {value!r}, expected {expected!r}"
+        await asyncio.sleep(0.05)

@@ -26,11 +26,13 @@ from journey.engine.journeys import JourneySource
 from journey.engine.payloads import (
     ActionRequest,
     ActionResult,
+    RecordRequest,
     RenderRequest,
     SubjourneyRequest,
     SubjourneyTarget,
 )
 from journey.store.event_log import EventLog
+from journey.store.runs import RunRecord, RunStore
 from journey.store.users import UserStore
 
 Performer = Callable[[ActionRequest, dict[str, Any]], Awaitable[JsonValue]]
@@ -47,8 +49,10 @@ class JourneyActivities:
         email: EmailSender,
         webhooks: WebhookCaller,
         journeys: JourneySource,
+        runs: RunStore,
         secrets: Mapping[str, str],
     ) -> None:
+        self._runs = runs
         self._users = users
         self._events = events
         self._email = email
@@ -64,7 +68,13 @@ class JourneyActivities:
         }
 
     def all(self) -> list[Callable[..., Any]]:
-        return [self.run_action, self.load_user, self.render_templates, self.prepare_subjourney]
+        return [
+            self.run_action,
+            self.load_user,
+            self.render_templates,
+            self.prepare_subjourney,
+            self.record_run,
+        ]
 
     @activity.defn(name="journey.run_action")
     async def run_action(self, request: ActionRequest) -> ActionResult:
@@ -120,6 +130,24 @@ class JourneyActivities:
             raise ApplicationError(f"{command.node_id}: {error}", non_retryable=True) from error
         assert isinstance(rendered, dict)
         return SubjourneyTarget(version=found.version, document=found.document, input=rendered)
+
+    @activity.defn(name="journey.record_run")
+    async def record_run(self, request: RecordRequest) -> None:
+        snapshot = request.snapshot
+        await self._runs.record(
+            RunRecord(
+                run_id=snapshot.run_id,
+                workflow_id=request.workflow_id,
+                journey_key=snapshot.journey,
+                version=snapshot.version or 0,
+                user_id=snapshot.user_id,
+                status=snapshot.status,
+                started_at=snapshot.started_at,
+                finished_at=snapshot.finished_at,
+                active_nodes=snapshot.active_nodes,
+                steps=[step.model_dump(mode="json") for step in snapshot.steps],
+            )
+        )
 
     async def _template_context(
         self, user_id: str | None, context: Mapping[str, Any], *, read_user: bool = True

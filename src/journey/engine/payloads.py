@@ -81,3 +81,10 @@ class SubjourneyTarget(BaseModel):
     version: int | None
     document: dict[str, Any]
     input: dict[str, JsonValue]
+
+
+class RecordRequest(BaseModel):
+    """A run's latest state for the run index (``journey.record_run``)."""
+
+    snapshot: RunSnapshot
+    workflow_id: str

@@ -23,6 +23,7 @@ from journey.engine.secrets import secrets_from_environment
 from journey.engine.workflow import JourneyRunWorkflow
 from journey.settings import Settings
 from journey.store.database import Database
+from journey.store.runs import RunStore
 from journey.store.sql_event_log import SqlEventLog
 from journey.store.users import UserStore
 
@@ -42,6 +43,7 @@ async def journey_worker(client: Client, settings: Settings, database: Database)
             email=EmailSender.from_settings(settings),
             webhooks=WebhookCaller(http),
             journeys=SqlJourneySource(database),
+            runs=RunStore(database),
             secrets=secrets_from_environment(),
         )
         with ThreadPoolExecutor(max_workers=4) as executor:

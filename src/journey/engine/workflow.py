@@ -45,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from journey.engine.payloads import (
         ActionRequest,
         ActionResult,
+        RecordRequest,
         RenderRequest,
         ResumeState,
         RunInput,
@@ -54,6 +55,8 @@ with workflow.unsafe.imports_passed_through():
     )
 
 RUN_STATUS = SearchAttributeKey.for_keyword("JourneyRunStatus")
+RECORD_RUN_PATCH = "record-run"
+"""Runs started before the run index existed replay without recording themselves."""
 WORKFLOW_NAME = "JourneyRun"
 READ_TIMEOUT = timedelta(seconds=30)
 READ_RETRY = RetryPolicy(maximum_attempts=5, initial_interval=timedelta(milliseconds=200))
@@ -77,11 +80,14 @@ class JourneyRunWorkflow:
         self._started_at: datetime | None = None
         self._finished_at: datetime | None = None
         self._status = "running"
+        self._indexing = False
+        self._index_dirty = False
 
     @workflow.run
     async def run(self, run_input: RunInput) -> RunSnapshot:
         self._input = run_input
         self._started_at = workflow.now()
+        self._indexing = workflow.patched(RECORD_RUN_PATCH)
         program = compile_journey(Journey.model_validate(run_input.document), run_input.version)
         if run_input.resume is not None:
             self._state = RunState.model_validate(run_input.resume.state)
@@ -97,15 +103,19 @@ class JourneyRunWorkflow:
                 user=run_input.user,
             )
             self._apply(start(program, start_info))
+        indexer = asyncio.create_task(self._keep_index()) if self._indexing else None
         while not self._state_now.finished:
             await workflow.wait_condition(lambda: bool(self._inbox))
             while self._inbox and not self._state_now.finished:
                 self._apply(advance(program, self._state_now, self._inbox.popleft()))
-            if self._should_continue_as_new():
+            if self._should_continue_as_new() and not self._index_dirty:
                 workflow.continue_as_new(self._resume_input())
         self._finished_at = workflow.now()
         for task in self._tasks.values():
             task.cancel()
+        if indexer is not None:
+            indexer.cancel()
+            await self._record()
         return self.snapshot()
 
     @workflow.signal(name="event")
@@ -149,6 +159,7 @@ class JourneyRunWorkflow:
             self._carry_out(command)
         if transition.state.status != self._status:
             self._status = transition.state.status
+            self._index_dirty = self._indexing
             workflow.upsert_search_attributes([RUN_STATUS.value_set(self._status)])
 
     def _carry_out(self, command: Command) -> None:
@@ -292,6 +303,23 @@ class JourneyRunWorkflow:
 
     def _finish_subjourney(self, command: StartSubjourney, status: str, output: dict[str, JsonValue]) -> None:
         self._inbox.append(SubjourneyFinished(at=workflow.now(), id=command.id, status=status, output=output))
+
+    async def _keep_index(self) -> None:
+        """Record the run in the index whenever it starts or stops waiting: the latest state,
+        one record at a time. The final record is written by ``run`` itself."""
+        while True:
+            await workflow.wait_condition(lambda: self._index_dirty)
+            self._index_dirty = False
+            await self._record()
+
+    async def _record(self) -> None:
+        request = RecordRequest(snapshot=self.snapshot(), workflow_id=workflow.info().workflow_id)
+        await workflow.execute_local_activity(
+            "journey.record_run",
+            request,
+            start_to_close_timeout=READ_TIMEOUT,
+            retry_policy=USER_READ_RETRY,
+        )
 
     def _should_continue_as_new(self) -> bool:
         """Only between happenings with nothing in flight but timers, so nothing is lost."""
