@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from journey.api.server import serve
+from journey.api.state import ApiState
 from journey.cli.loading import LoadError, load_document, parse_text
 from journey.cli.output import EXIT_PROBLEMS, EXIT_UNUSABLE, fail, json_type, stderr, stdout
 from journey.dsl.validate import DocumentInvalid, parse
@@ -18,6 +20,7 @@ from journey.engine.stack import running_engine, temporal_is_listening
 from journey.engine.watch import watch_run
 from journey.logs import configure_logging
 from journey.settings import Settings, get_settings
+from journey.store.sql_event_log import SqlEventLog
 
 
 def worker_command() -> None:
@@ -28,10 +31,17 @@ def worker_command() -> None:
 
 
 def up_command() -> None:
-    """Start the embedded stack: Temporal dev server and its UI, and the worker, until Ctrl-C."""
+    """Start the embedded stack: the API, the Temporal dev server and its UI, and the worker."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    _serve(settings, banner="Journey is up")
+    _serve(settings, banner="Journey is up", api=True)
+
+
+def api_command() -> None:
+    """Serve the API alone, against a running Temporal and database (for scaling out)."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    _serve(settings, banner="Journey API", api=True, with_worker=False)
 
 
 def run_command(
@@ -92,16 +102,28 @@ def run_command(
     raise typer.Exit(code)
 
 
-def _serve(settings: Settings, *, banner: str) -> None:
+def _serve(settings: Settings, *, banner: str, api: bool = False, with_worker: bool = True) -> None:
     async def _main() -> None:
-        async with running_engine(settings) as engine:
+        async with running_engine(settings, with_worker=with_worker, reuse_running=not with_worker) as engine:
             stdout.print(f"[bold green]{banner}[/]")
+            if api:
+                base = f"http://{settings.host}:{settings.port}"
+                stdout.print(f"  API docs      {base}/api/docs", markup=False)
             stdout.print(f"  Temporal      {engine.temporal_address}", markup=False)
-            if settings.temporal_address is None:
+            if engine.started_dev_server:
                 stdout.print(f"  Temporal UI   http://127.0.0.1:{settings.temporal_ui_port}", markup=False)
             stdout.print(f"  data dir      {settings.data_dir.resolve()}", markup=False)
             stdout.print("Press Ctrl-C to stop.")
-            await _until_interrupted()
+            if api:
+                state = ApiState(
+                    settings=settings,
+                    database=engine.database,
+                    events=SqlEventLog(engine.database),
+                    temporal=engine.client,
+                )
+                await serve(state)
+            else:
+                await _until_interrupted()
 
     try:
         asyncio.run(_main())

@@ -22,6 +22,7 @@ class Engine:
     client: Client
     database: Database
     temporal_address: str
+    started_dev_server: bool
 
 
 async def temporal_is_listening(settings: Settings) -> bool:
@@ -54,7 +55,13 @@ async def running_engine(
         database = await stack.enter_async_context(Database.connect(settings.resolved_database_url))
         server = await stack.enter_async_context(DevServer(settings))
         client = await connect(settings, server.address)
-        engine = Engine(settings=settings, client=client, database=database, temporal_address=server.address)
+        engine = Engine(
+            settings=settings,
+            client=client,
+            database=database,
+            temporal_address=server.address,
+            started_dev_server=settings.temporal_address is None,
+        )
         if not with_worker:
             yield engine
             return

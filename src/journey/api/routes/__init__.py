@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from journey.api.routes import runs
+
+ROUTERS: list[APIRouter] = [runs.router]
