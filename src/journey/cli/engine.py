@@ -41,6 +41,11 @@ def api_command() -> None:
     """Serve the API alone, against a running Temporal and database (for scaling out)."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
+    if settings.temporal_address is None and not asyncio.run(temporal_is_listening(settings)):
+        fail(
+            f"nothing answers on 127.0.0.1:{settings.temporal_port}: set JOURNEY_TEMPORAL_ADDRESS, "
+            "or start `journey up` (which serves the API too)"
+        )
     _serve(settings, banner="Journey API", api=True, with_worker=False)
 
 
