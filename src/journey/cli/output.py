@@ -28,16 +28,3 @@ def fail(message: str, code: int = EXIT_UNUSABLE) -> NoReturn:
     """Print one line to stderr and exit with ``code``."""
     stderr.print(message, markup=False)
     raise typer.Exit(code)
-
-
-def json_type(value: Any) -> str:
-    """What a parsed JSON value is, in JSON's words: ``an array``, ``a string``, ``null``."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "an array" if isinstance(value, list) else "an object"

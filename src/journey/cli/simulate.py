@@ -17,8 +17,9 @@ from rich.table import Table
 from rich.text import Text
 
 from journey.cli.loading import LoadError, load_document, parse_text
-from journey.cli.output import EXIT_PROBLEMS, fail, json_type, print_json, stdout
+from journey.cli.output import EXIT_PROBLEMS, fail, print_json, stdout
 from journey.cli.validate import print_issues
+from journey.dsl.json_types import json_type
 from journey.dsl.simulate import ScriptedEvent, SimulationResult, simulate
 from journey.dsl.validate import DocumentInvalid, parse
 

@@ -31,6 +31,7 @@ from journey.dsl.expressions import ExpressionError, compile_expression
 from journey.dsl.fields import MarkedString, document_path, in_document, marked_strings
 from journey.dsl.graph import GraphEdge, GraphNode, graph_issues
 from journey.dsl.issues import CODES, DocumentInvalid, Issue, has_errors, issue, node_label, pointer
+from journey.dsl.json_types import json_type
 from journey.dsl.nodes.subjourney import SubjourneyConfig
 from journey.dsl.registry import NODE_TYPES, NodeType
 from journey.dsl.templates import TemplateError, check_template, is_template
@@ -64,7 +65,7 @@ def parse(document: Any) -> Journey:
 
 def _check(document: Any) -> tuple[list[Issue], Journey | None]:
     if not isinstance(document, dict):
-        kind = _json_type(document)
+        kind = json_type(document)
         return [issue("invalid_document", f"A journey must be a JSON object, not {kind}", path="")], None
     issues: list[Issue] = []
     nodes = [_read_node(index, raw, issues) for index, raw in enumerate(_items(document.get("nodes")))]
@@ -382,7 +383,7 @@ def _detail(details: ErrorDetails) -> str:
     if kind == "union_tag_invalid":
         return f"'{context.get('tag')}' is not one of {context.get('expected_tags')}"
     if kind in ("model_type", "dict_type"):
-        return f"must be an object, not {_json_type(details['input'])}"
+        return f"must be an object, not {json_type(details['input'])}"
     message = details["msg"]
     return message[len("Input ") :] if message.startswith("Input should") else message
 
@@ -399,17 +400,3 @@ def _field_name(path: str) -> str:
     middle of a very deep path left out)."""
     parts = [part.replace("~1", "/").replace("~0", "~") for part in path.split("/")[1:]]
     return ".".join(parts if len(parts) <= 8 else [*parts[:4], "...", *parts[-3:]])
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object" if isinstance(value, dict) else type(value).__name__
