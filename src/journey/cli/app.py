@@ -7,6 +7,7 @@ import typer
 
 from journey.cli.db import db_app
 from journey.cli.engine import api_command, run_command, up_command, worker_command
+from journey.cli.router import router_command
 from journey.cli.schema import node_types_command, schema_command
 from journey.cli.simulate import simulate_command
 from journey.cli.validate import validate_command
@@ -29,6 +30,7 @@ app.command("run")(run_command)
 app.command("worker")(worker_command)
 app.command("up")(up_command)
 app.command("api")(api_command)
+app.command("router")(router_command)
 
 
 @app.callback()

@@ -2,6 +2,7 @@
 
 import asyncio
 import signal
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from journey.engine.payloads import RunSnapshot
 from journey.engine.runs import RunAlreadyActive, manual_trigger, start_run
 from journey.engine.stack import running_engine, temporal_is_listening
 from journey.engine.watch import watch_run
+from journey.events import running, sql_router
 from journey.logs import configure_logging
 from journey.settings import Settings, get_settings
 from journey.store.sql_event_log import SqlEventLog
@@ -32,10 +34,10 @@ def worker_command() -> None:
 
 
 def up_command() -> None:
-    """Start the embedded stack: the API, the Temporal dev server and its UI, and the worker."""
+    """Start the embedded stack: the API, the Temporal dev server and its UI, the worker, the router."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    _serve(settings, banner="Journey is up", api=True)
+    _serve(settings, banner="Journey is up", api=True, router=True)
 
 
 def api_command() -> None:
@@ -108,9 +110,19 @@ def run_command(
     raise typer.Exit(code)
 
 
-def _serve(settings: Settings, *, banner: str, api: bool = False, with_worker: bool = True) -> None:
+def _serve(
+    settings: Settings, *, banner: str, api: bool = False, with_worker: bool = True, router: bool = False
+) -> None:
     async def _main() -> None:
-        async with running_engine(settings, with_worker=with_worker, reuse_running=not with_worker) as engine:
+        async with (
+            running_engine(settings, with_worker=with_worker, reuse_running=not with_worker) as engine,
+            AsyncExitStack() as routing,
+        ):
+            if router:
+                task_queue = settings.temporal_task_queue
+                await routing.enter_async_context(
+                    running(sql_router(engine.database, engine.client, task_queue=task_queue))
+                )
             stdout.print(f"[bold green]{banner}[/]")
             if api:
                 base = f"http://{settings.host}:{settings.port}"
