@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, cast
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,9 @@ from journey.store.models import DEFAULT_WORKSPACE, JourneyRow, JourneyVersionRo
 from journey.store.types import utc_now
 from journey.store.upserts import conflict_aware_insert
 
+JourneyStatus = Literal["draft", "active", "paused", "archived"]
+"""Where a journey stands (``models.JOURNEY_STATUSES``); the journeys service says how it moves."""
+
 
 @dataclass(frozen=True)
 class ListedJourney:
@@ -29,7 +32,7 @@ class ListedJourney:
 
     key: str
     name: str
-    status: str
+    status: JourneyStatus
     published_version: int | None
     updated_at: datetime
 
@@ -76,7 +79,7 @@ class LockedJourney:
         await self._session.flush()
         return self.journey
 
-    async def set_status(self, status: str) -> StoredJourney:
+    async def set_status(self, status: JourneyStatus) -> StoredJourney:
         self._row.status = status
         self._row.updated_at = utc_now()
         await self._session.flush()
@@ -143,7 +146,9 @@ class JourneyStore:
             found = await session.scalar(select(JourneyRow.key).where(*self._is(key)))
             return found is not None
 
-    async def page(self, *, after: str | None, limit: int, status: str | None = None) -> list[ListedJourney]:
+    async def page(
+        self, *, after: str | None, limit: int, status: JourneyStatus | None = None
+    ) -> list[ListedJourney]:
         """Up to ``limit`` journeys whose key sorts after ``after``, in byte order of their keys."""
         async with self._sessions() as session:
             by_key = _key_in_byte_order(session)
@@ -159,7 +164,10 @@ class JourneyStore:
             if status is not None:
                 query = query.where(JourneyRow.status == status)
             rows = await session.execute(query.order_by(by_key).limit(limit))
-            return [ListedJourney(*row) for row in rows]
+            return [
+                ListedJourney(key, name, cast(JourneyStatus, status), published_version, updated_at)
+                for key, name, status, published_version, updated_at in rows
+            ]
 
     @asynccontextmanager
     async def locked(self, key: str) -> AsyncIterator[LockedJourney | None]:
@@ -202,7 +210,7 @@ def _journey(row: JourneyRow) -> StoredJourney:
     return StoredJourney(
         key=row.key,
         name=row.name,
-        status=row.status,
+        status=cast(JourneyStatus, row.status),
         published_version=row.published_version,
         updated_at=row.updated_at,
         revision=row.revision,
