@@ -42,7 +42,10 @@ async def temporal() -> AsyncIterator[WorkflowEnvironment]:
         dev_server_existing_path=str(find_temporal_cli()),
         search_attributes=[JOURNEY_KEY, JOURNEY_VERSION, USER_ID, RUN_STATUS],
         data_converter=pydantic_data_converter,
-        dev_server_extra_args=["--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"],
+        dev_server_extra_args=[
+            *("--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"),
+            *("--dynamic-config-value", "history.timerProcessorMaxTimeShift=\"10ms\""),
+        ],
     )
     yield env
     await env.shutdown()

@@ -6,12 +6,6 @@ events, so a loop of a dozen short delays, and a loop of waits answered by signa
 as new several times. The runs must end exactly as if they had never moved: the path and the steps
 of ``simulate``, each action performed once, each event taken once (a duplicate event id sent after
 a continue-as-new is still recognised as seen).
-
-The loop of delays is a strict xfail: since the run index (commit 1b4c172) the workflow checks for
-continue-as-new only right after a batch of happenings and skips it while the index record is
-dirty, and every batch of that loop moves the run between running and waiting, so it never
-continues as new. The series of waits continues as new only because each redelivered event is a
-batch of its own in which the status does not change.
 """
 
 import asyncio
@@ -137,9 +131,7 @@ async def _until_waiting_for_round(handle: Handle, round_number: int, within: fl
 async def _until_signal_handled(client: Client, workflow_id: str, within: float = 20.0) -> None:
     """Poll until the workflow's latest run has completed a workflow task after the last signal it got.
 
-    Each event is then a batch of its own, as a redelivery usually is. The run's status does not
-    change in the batch of a redelivered event, and today that is the only kind of batch after which
-    the engine continues as new (see the xfail test below)."""
+    Each event is then a batch of its own, as a redelivery usually is."""
     deadline = time.monotonic() + within
     while True:
         history = await client.get_workflow_handle(workflow_id).fetch_history()
@@ -241,12 +233,6 @@ async def test_a_long_series_of_waits_continues_as_new_and_takes_each_event_once
     assert stored.attributes == {"ticks": len(rounds), "last_tick": f"tick-{rounds[-1]}-{unique}"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: continue-as-new is checked only right after a batch of happenings and skipped "
-    "while _index_dirty; every batch of this loop moves the run between running and waiting, so it "
-    "never continues as new",
-)
 async def test_a_loop_of_delays_continues_as_new_and_ends_as_simulated(
     short_history_client: Client, engine_database: Database, unique: str
 ) -> None:

@@ -3,10 +3,6 @@
 The child is published the way the API publishes (a ``journeys`` row with ``published_version`` and
 its ``journey_versions`` row); the parent names it by key and the engine finds it through
 ``SqlJourneySource``.
-
-Two tests are strict xfails, each for an engine bug (they fail today and must pass once it is fixed):
-the parent's ``nodes.<subjourney>.output`` is not the child's node outputs that docs/dsl.md and
-``simulate`` promise, and a ``wait: false`` child is terminated when its parent ends.
 """
 
 import asyncio
@@ -164,11 +160,6 @@ async def test_a_waited_subjourney_runs_the_child_for_the_same_user_with_its_tem
     assert remember.output == {"attributes": {"plan": "PRO-gold", "by": child.key}, "removed": []}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the workflow makes nodes.<subjourney>.output the child's "
-    "{run_id, path, error}, not the child's node outputs that docs/dsl.md and simulate() give",
-)
 async def test_the_parent_reads_the_childs_node_outputs_as_simulated(
     client: Client, engine_database: Database, unique: str
 ) -> None:
@@ -254,11 +245,6 @@ async def test_a_subjourney_without_wait_goes_on_at_once_with_the_childs_run_id(
     assert child_handle.id == f"journey/{child.key}/run/{output['run_id']}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the child workflow starts with the default parent close policy TERMINATE, "
-    "so a wait: false child is terminated as soon as its parent ends",
-)
 async def test_a_subjourney_without_wait_outlives_its_parent(
     temporal: WorkflowEnvironment, worker: None, engine_database: Database, unique: str
 ) -> None:

@@ -121,7 +121,7 @@ class JourneyActivities:
         command = request.command
         found = await self._journeys.published(command.journey, command.version)
         if found is None:
-            wanted = f"version {command.version}" if command.version else "a published version"
+            wanted = f"version {command.version}" if command.version else "published version"
             raise ApplicationError(f"journey {command.journey!r} has no {wanted}", non_retryable=True)
         context = await self._template_context(request.user_id, command.context)
         try:

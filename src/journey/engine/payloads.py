@@ -45,6 +45,9 @@ class RunSnapshot(BaseModel):
     path: list[str] = Field(default_factory=list)
     steps: list[StepRecord] = Field(default_factory=list)
     error: str | None = None
+    nodes: dict[str, JsonValue] = Field(
+        default_factory=dict, description="Each finished node's output: a subjourney's result"
+    )
 
 
 class ActionRequest(BaseModel):
@@ -54,6 +57,9 @@ class ActionRequest(BaseModel):
     journey: str
     run_id: str
     user_id: str | None
+    at: datetime | None = Field(
+        default=None, description="The run's clock when it asked: quiet hours are judged by it"
+    )
 
 
 class ActionResult(BaseModel):

@@ -14,6 +14,7 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import JsonValue
@@ -82,6 +83,7 @@ class JourneyRunWorkflow:
         self._status = "running"
         self._indexing = False
         self._index_dirty = False
+        self._index_busy = False
 
     @workflow.run
     async def run(self, run_input: RunInput) -> RunSnapshot:
@@ -108,8 +110,10 @@ class JourneyRunWorkflow:
             await workflow.wait_condition(lambda: bool(self._inbox))
             while self._inbox and not self._state_now.finished:
                 self._apply(advance(program, self._state_now, self._inbox.popleft()))
-            if self._should_continue_as_new() and not self._index_dirty:
-                workflow.continue_as_new(self._resume_input())
+            if self._should_continue_as_new():
+                await workflow.wait_condition(lambda: not (self._index_dirty or self._index_busy))
+                if self._should_continue_as_new():
+                    workflow.continue_as_new(self._resume_input())
         self._finished_at = workflow.now()
         for task in self._tasks.values():
             task.cancel()
@@ -146,6 +150,7 @@ class JourneyRunWorkflow:
             path=list(state.path),
             steps=list(state.steps),
             error=state.error,
+            nodes=dict(state.nodes),
         )
 
     @property
@@ -203,7 +208,11 @@ class JourneyRunWorkflow:
         run_input = self._input
         assert run_input is not None
         request = ActionRequest(
-            command=command, journey=run_input.journey_key, run_id=run_input.run_id, user_id=run_input.user_id
+            command=command,
+            journey=run_input.journey_key,
+            run_id=run_input.run_id,
+            user_id=run_input.user_id,
+            at=workflow.now(),
         )
         policy = command.retry
         try:
@@ -288,6 +297,9 @@ class JourneyRunWorkflow:
                 child,
                 id=f"journey/{command.journey}/run/{child_run_id}",
                 result_type=RunSnapshot,
+                parent_close_policy=(
+                    ParentClosePolicy.REQUEST_CANCEL if command.wait else ParentClosePolicy.ABANDON
+                ),
             )
             if not command.wait:
                 self._finish_subjourney(command, "started", {"run_id": child_run_id})
@@ -296,10 +308,7 @@ class JourneyRunWorkflow:
         except (ActivityError, ApplicationError, ChildWorkflowError) as error:
             self._finish_subjourney(command, "failed", {"error": _cause(error)})
             return
-        path: list[JsonValue] = list(outcome.path)
-        self._finish_subjourney(
-            command, outcome.status, {"run_id": outcome.run_id, "path": path, "error": outcome.error}
-        )
+        self._finish_subjourney(command, outcome.status, outcome.nodes)
 
     def _finish_subjourney(self, command: StartSubjourney, status: str, output: dict[str, JsonValue]) -> None:
         self._inbox.append(SubjourneyFinished(at=workflow.now(), id=command.id, status=status, output=output))
@@ -310,7 +319,11 @@ class JourneyRunWorkflow:
         while True:
             await workflow.wait_condition(lambda: self._index_dirty)
             self._index_dirty = False
-            await self._record()
+            self._index_busy = True
+            try:
+                await self._record()
+            finally:
+                self._index_busy = False
 
     async def _record(self) -> None:
         request = RecordRequest(snapshot=self.snapshot(), workflow_id=workflow.info().workflow_id)
