@@ -43,6 +43,7 @@ _MEANINGS = {
     404: "No such journey or version",
     409: "The request contradicts the journey's state or an existing key",
     412: "If-Match names a revision that is no longer the current one; nothing was changed",
+    413: "The body is larger than the endpoint accepts",
     422: "The request is well formed but not acceptable (its detail, errors or issues say why)",
     503: "A dependency (the engine, the database) does not answer",
 }
