@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
+from journey.dsl.attributes import incremented
 from journey.dsl.context import template_context
 from journey.dsl.core import (
     ActionCompleted,
@@ -291,10 +292,7 @@ class _Simulation:
         for name, value in (params.get("set") or {}).items():
             changed[name] = value
         for name, step in (params.get("increment") or {}).items():
-            current = self.user.get(name, 0)
-            if not isinstance(current, int | float) or isinstance(current, bool):
-                raise TypeError(f"cannot increment {name!r}: it holds {type(current).__name__}")
-            changed[name] = current + step
+            changed[name] = incremented(name, self.user.get(name, 0), step)
         removed = [name for name in params.get("unset") or [] if name in self.user]
         self.user.update(changed)
         for name in removed:

@@ -7,12 +7,12 @@ PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so concurrent increments from parall
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from pydantic import JsonValue
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from journey.dsl.attributes import incremented
 from journey.store.database import Database
 from journey.store.engine import write_transaction
 from journey.store.models import DEFAULT_WORKSPACE, UserRow
@@ -34,13 +34,6 @@ class AttributeChanges:
 
     attributes: dict[str, JsonValue]
     removed: list[str]
-
-
-class AttributeNotNumeric(ValueError):
-    """An increment met an attribute that holds something other than a number."""
-
-    def __init__(self, name: str, value: JsonValue) -> None:
-        super().__init__(f"cannot increment attribute {name!r}: it holds {value!r}, not a number")
 
 
 class UserStore:
@@ -86,7 +79,7 @@ class UserStore:
             attributes = dict(row.attributes)
             written: dict[str, JsonValue] = dict(set or {})
             for name, amount in (increment or {}).items():
-                written[name] = _incremented(name, attributes.get(name, 0), amount)
+                written[name] = incremented(name, attributes.get(name, 0), amount)
             attributes.update(written)
             removed = list(unset)
             for name in removed:
@@ -112,15 +105,6 @@ class UserStore:
             .with_for_update()
         )
         return (await session.execute(query)).scalar_one()
-
-
-def _incremented(name: str, current: Any, amount: float) -> JsonValue:
-    if isinstance(current, bool) or not isinstance(current, int | float):
-        raise AttributeNotNumeric(name, current)
-    total = current + amount
-    if isinstance(current, int) and float(amount).is_integer():
-        return int(total)
-    return total
 
 
 def _user(row: UserRow) -> User:
