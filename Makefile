@@ -8,10 +8,10 @@ PY := .venv/bin
 
 .PHONY: up test lint fmt bench deps check-generated pytest clean
 
-up: deps
+up: deps web-build
 	$(PY)/journey up
 
-test: deps lint pytest
+test: deps lint web-test web-build e2e-deps pytest
 
 deps: $(UV) .venv/.synced
 
@@ -40,3 +40,32 @@ bench: deps
 
 clean:
 	rm -rf .venv .tools .journey .pytest_cache .mypy_cache .ruff_cache
+	rm -rf web/node_modules web/dist test-results
+
+# The designer (web/): Node 20 and npm from the machine, packages from the npm registry.
+.PHONY: web-deps web-build web-test web-types e2e-deps
+WEB_INPUTS := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+
+web-deps: web/node_modules/.package-lock.json
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web-build: web/dist/index.html
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_INPUTS)
+	cd web && npm run build
+	touch $@
+
+web-test: web-deps
+	cd web && npm run typecheck && npm run lint && npm test
+
+# Regenerate what the designer is generated from (the OpenAPI, the node registry, the TS types).
+web-types: deps web-deps
+	$(PY)/python scripts/gen_web_types.py
+	cd web && npm run gen:types
+
+# Debian's Chromium for the browser tests (tests/e2e); Playwright never downloads a browser.
+e2e-deps:
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }

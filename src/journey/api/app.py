@@ -6,7 +6,7 @@ Routes are thin: they parse, call a use case in ``journey.services`` and shape t
 from fastapi import FastAPI
 
 from journey import __version__
-from journey.api import problems
+from journey.api import problems, static
 from journey.api.request_ids import RequestIdMiddleware
 from journey.api.routes import ROUTERS
 from journey.api.state import ApiState
@@ -28,4 +28,5 @@ def create_app(state: ApiState) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
+    static.install(app)
     return app

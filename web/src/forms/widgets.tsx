@@ -1,0 +1,129 @@
+import type { FieldProps, RegistryFieldsType, RegistryWidgetsType, WidgetProps } from "@rjsf/utils";
+import { useState } from "react";
+
+/** Editors picked by the schema's `x-journey-widget` hints (see forms/schema.ts). */
+
+function CodeWidget({ id, value, onChange, onBlur, onFocus, disabled, readonly, placeholder, tag, hint }: WidgetProps & { tag: string; hint: string }) {
+  return (
+    <div className="code-field">
+      <span className="code-tag" title={hint}>
+        {tag}
+      </span>
+      <textarea
+        id={id}
+        className="form-control mono"
+        rows={1}
+        spellCheck={false}
+        value={typeof value === "string" ? value : value === undefined || value === null ? "" : String(value)}
+        placeholder={placeholder}
+        disabled={disabled || readonly}
+        onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)}
+        onBlur={(event) => onBlur(id, event.target.value)}
+        onFocus={(event) => onFocus(id, event.target.value)}
+        data-testid={`field-${id}`}
+      />
+    </div>
+  );
+}
+
+const CelWidget = (props: WidgetProps) => <CodeWidget {...props} tag="CEL" hint="A CEL expression, e.g. user.lifetime_value > 500" />;
+const TemplateWidget = (props: WidgetProps) => <CodeWidget {...props} tag="{{ }}" hint="Text with Jinja2 templates, e.g. {{ user.first_name }}" />;
+
+const UNITS: [string, string][] = [
+  ["D", "day"],
+  ["H", "hour"],
+  ["M", "minute"],
+  ["S", "second"],
+];
+
+/** "PT4H" -> "4 hours", "-P3D" -> "3 days before"; null when it is not a simple duration. */
+export function describeDuration(value: unknown): string | null {
+  if (typeof value === "number") return `${value} second${value === 1 ? "" : "s"}`;
+  if (typeof value !== "string") return null;
+  const match = /^(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value.trim());
+  if (match === null || value.trim().endsWith("T")) return null;
+  const parts = [match[2], match[3], match[4], match[5]]
+    .map((amount, index) => (amount === undefined ? null : `${amount} ${UNITS[index][1]}${amount === "1" ? "" : "s"}`))
+    .filter((part): part is string => part !== null);
+  if (parts.length === 0) return null;
+  return parts.join(" ") + (match[1] ? " before" : "");
+}
+
+function DurationWidget({ id, value, onChange, onBlur, onFocus, disabled, readonly }: WidgetProps) {
+  const text = value === undefined || value === null ? "" : String(value);
+  const described = describeDuration(value);
+  return (
+    <div className="duration-field">
+      <input
+        id={id}
+        className="form-control mono"
+        value={text}
+        placeholder="e.g. PT4H, P3D, 90"
+        disabled={disabled || readonly}
+        onChange={(event) => {
+          const next = event.target.value.trim();
+          onChange(next === "" ? undefined : /^\d+(\.\d+)?$/.test(next) ? Number(next) : next);
+        }}
+        onBlur={(event) => onBlur(id, event.target.value)}
+        onFocus={(event) => onFocus(id, event.target.value)}
+        data-testid={`field-${id}`}
+      />
+      {text !== "" && <span className={`duration-hint${described ? "" : " bad"}`}>{described ?? "ISO 8601, e.g. PT30M"}</span>}
+    </div>
+  );
+}
+
+/** Free-form JSON (a webhook body, event properties) as JSON text, kept while it does not parse. */
+function JsonField({ schema, formData, onChange, disabled, readonly, rawErrors, fieldPathId }: FieldProps) {
+  const id = fieldPathId.$id;
+  const shown = formData === undefined ? "" : JSON.stringify(formData, null, 2);
+  const [text, setText] = useState(shown);
+  const [error, setError] = useState<string | null>(null);
+  const [lastShown, setLastShown] = useState(shown);
+  if (shown !== lastShown) {
+    setLastShown(shown);
+    if (error === null) setText(shown);
+  }
+  return (
+    <div className="form-group field json-field">
+      <label className="control-label" htmlFor={id}>
+        {schema.title ?? "JSON"}
+      </label>
+      {schema.description && <p className="field-description">{schema.description}</p>}
+      <textarea
+        id={id}
+        className="form-control mono"
+        rows={Math.min(10, Math.max(2, text.split("\n").length))}
+        spellCheck={false}
+        value={text}
+        placeholder='{"name": "{{ user.id }}"}'
+        disabled={disabled || readonly}
+        onChange={(event) => {
+          setText(event.target.value);
+          if (event.target.value.trim() === "") {
+            setError(null);
+            onChange(undefined, fieldPathId.path);
+            return;
+          }
+          try {
+            const parsed = JSON.parse(event.target.value);
+            setError(null);
+            onChange(parsed, fieldPathId.path);
+          } catch {
+            setError("Not valid JSON yet");
+          }
+        }}
+        data-testid={`field-${id}`}
+      />
+      {error && <div className="error-detail">{error}</div>}
+      {rawErrors?.map((message) => (
+        <div className="error-detail" key={message}>
+          {message}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export const widgets: RegistryWidgetsType = { cel: CelWidget, template: TemplateWidget, duration: DurationWidget };
+export const fields: RegistryFieldsType = { json: JsonField };

@@ -1,0 +1,188 @@
+import Form from "@rjsf/core";
+import type { ErrorSchema, RJSFSchema, UiSchema } from "@rjsf/utils";
+import { customizeValidator } from "@rjsf/validator-ajv8";
+import Ajv2020 from "ajv/dist/2020";
+import { Trash2 } from "lucide-react";
+import { useMemo, useState } from "react";
+import { useShallow } from "zustand/react/shallow";
+
+import type { Issue, JsonObject } from "../api/document";
+import { fieldErrors, formSchema, uiSchemaFor } from "../forms/schema";
+import { fields, widgets } from "../forms/widgets";
+import { NodeIcon } from "../nodes/icons";
+import type { NodeTypeSpec } from "../nodes/registry";
+import { useEditor } from "../state/editor";
+
+/** rjsf's validator on Ajv's 2020-12 dialect (pydantic's), the journey hints allowed. */
+const validator = customizeValidator({
+  AjvClass: Ajv2020 as never,
+  ajvOptionsOverrides: { strict: false, discriminator: true },
+});
+
+const EMPTY: Issue[] = [];
+
+/** The selected node's settings (its rjsf form), or the journey's own when none is selected. */
+export function Inspector() {
+  const selected = useEditor(useShallow((state) => state.nodes.filter((node) => node.selected).map((node) => node.id)));
+  return (
+    <aside className="inspector" data-testid="inspector">
+      {selected.length === 1 ? <NodeInspector key={selected[0]} id={selected[0]} /> : selected.length > 1 ? <MultiSelection count={selected.length} /> : <JourneyInspector />}
+    </aside>
+  );
+}
+
+function MultiSelection({ count }: { count: number }) {
+  const deleteSelected = useEditor((state) => state.deleteSelected);
+  return (
+    <div className="inspector-body">
+      <div className="panel-title">{count} steps selected</div>
+      <button type="button" className="btn danger" onClick={deleteSelected} data-testid="delete-selection">
+        <Trash2 size={14} /> Delete them
+      </button>
+    </div>
+  );
+}
+
+function JourneyInspector() {
+  const meta = useEditor((state) => state.meta);
+  const updateMeta = useEditor((state) => state.updateMeta);
+  return (
+    <div className="inspector-body" data-testid="journey-inspector">
+      <div className="panel-title">Journey</div>
+      <label className="field-label" htmlFor="journey-name">
+        Name
+      </label>
+      <input id="journey-name" className="form-control" value={meta.name ?? ""} onChange={(event) => updateMeta({ name: event.target.value })} data-testid="journey-name" />
+      <label className="field-label" htmlFor="journey-key">
+        Key
+      </label>
+      <input id="journey-key" className="form-control mono" value={meta.key} readOnly disabled />
+      <label className="field-label" htmlFor="journey-description">
+        Description
+      </label>
+      <textarea
+        id="journey-description"
+        className="form-control"
+        rows={5}
+        value={typeof meta.description === "string" ? meta.description : ""}
+        onChange={(event) => updateMeta({ description: event.target.value })}
+        data-testid="journey-description"
+      />
+      <p className="muted small">Select a step to edit it. Drag steps from the left, connect a handle on the right of a step to the left of another.</p>
+    </div>
+  );
+}
+
+function NodeInspector({ id }: { id: string }) {
+  const node = useEditor((state) => state.nodes.find((candidate) => candidate.id === id));
+  const index = useEditor((state) => state.nodes.findIndex((candidate) => candidate.id === id));
+  const spec = useEditor((state) => (node ? state.registry.byType.get(node.data.nodeType) : undefined));
+  const issues = useEditor(useShallow((state) => state.issues.filter((issue) => issue.node_id === id)));
+  const { updateConfig, updateFields, renameNode, deleteSelected } = useEditor(
+    useShallow((state) => ({ updateConfig: state.updateConfig, updateFields: state.updateFields, renameNode: state.renameNode, deleteSelected: state.deleteSelected })),
+  );
+  const [draftId, setDraftId] = useState(id);
+  const [idError, setIdError] = useState<string | null>(null);
+  if (node === undefined) return null;
+  const commitId = () => {
+    const problem = renameNode(id, draftId.trim());
+    setIdError(problem);
+    if (problem !== null) setDraftId(id);
+  };
+  const name = typeof node.data.fields.name === "string" ? node.data.fields.name : "";
+  return (
+    <div className="inspector-body" data-testid="node-inspector">
+      <div className={`inspector-head cat-${spec?.category ?? "unknown"}`}>
+        <span className="jn-icon">
+          <NodeIcon name={spec?.icon} size={18} />
+        </span>
+        <div>
+          <div className="inspector-type">{spec?.title ?? node.data.nodeType}</div>
+          <div className="muted small">{spec?.description ?? "This node type is not known to this server."}</div>
+        </div>
+      </div>
+      <div className="two-cols">
+        <div>
+          <label className="field-label" htmlFor="node-name">
+            Label
+          </label>
+          <input
+            id="node-name"
+            className="form-control"
+            value={name}
+            placeholder={spec?.title}
+            onChange={(event) => updateFields(id, { name: event.target.value })}
+            data-testid="inspector-name"
+          />
+        </div>
+        <div>
+          <label className="field-label" htmlFor="node-id">
+            ID
+          </label>
+          <input
+            id="node-id"
+            className="form-control mono"
+            value={draftId}
+            onChange={(event) => setDraftId(event.target.value)}
+            onBlur={commitId}
+            onKeyDown={(event) => event.key === "Enter" && commitId()}
+            data-testid="inspector-id"
+          />
+        </div>
+      </div>
+      {idError && <div className="error-detail">{idError}</div>}
+      {spec && <ConfigForm spec={spec} id={id} config={node.data.fields.config} pointer={`/nodes/${index}/config`} issues={issues ?? EMPTY} onChange={(config) => updateConfig(id, config)} />}
+      {issues.length > 0 && (
+        <div className="node-issues" data-testid="node-issues">
+          {issues.map((issue, position) => (
+            <div key={position} className={`issue ${issue.severity}`}>
+              <span className="issue-code">{issue.code}</span> {issue.message}
+            </div>
+          ))}
+        </div>
+      )}
+      <button type="button" className="btn danger subtle" onClick={deleteSelected} data-testid="delete-node">
+        <Trash2 size={14} /> Delete step
+      </button>
+    </div>
+  );
+}
+
+interface ConfigFormProps {
+  spec: NodeTypeSpec;
+  id: string;
+  config: JsonObject | undefined;
+  pointer: string;
+  issues: Issue[];
+  onChange: (config: JsonObject) => void;
+}
+
+function ConfigForm({ spec, id, config, pointer, issues, onChange }: ConfigFormProps) {
+  const schema = useMemo(() => formSchema(spec.config_schema), [spec]);
+  const uiSchema = useMemo(() => ({ ...uiSchemaFor(schema), "ui:submitButtonOptions": { norender: true } }) as UiSchema, [schema]);
+  const extraErrors = useMemo(() => fieldErrors(issues, pointer) as ErrorSchema, [issues, pointer]);
+  const empty = !schema.oneOf && Object.keys((schema.properties as object | undefined) ?? {}).length === 0;
+  if (empty) return <p className="muted small">{typeof schema.description === "string" ? schema.description : "This step has no settings."}</p>;
+  return (
+    <div className="config-form" data-testid="config-form">
+      <Form
+        schema={schema as RJSFSchema}
+        uiSchema={uiSchema}
+        formData={config ?? {}}
+        validator={validator}
+        widgets={widgets}
+        fields={fields}
+        idPrefix={`cfg-${id}`}
+        extraErrors={extraErrors}
+        showErrorList={false}
+        noHtml5Validate
+        onChange={(event) => onChange(clean(event.formData) as JsonObject)}
+      />
+    </div>
+  );
+}
+
+/** The form's data as JSON: no undefined members, no empty strings for absent optional text. */
+function clean(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value ?? {}));
+}

@@ -1,0 +1,89 @@
+import { useReactFlow } from "@xyflow/react";
+import { Search } from "lucide-react";
+import { type DragEvent, useMemo, useState } from "react";
+
+import { DRAG_MIME } from "../canvas/Canvas";
+import { NodeIcon } from "../nodes/icons";
+import { CATEGORY_TITLES, type NodeTypeSpec } from "../nodes/registry";
+import { useEditor } from "../state/editor";
+
+/** Every node type of the registry, by category: drag one onto the canvas or click to add it. */
+export function Palette() {
+  const types = useEditor((state) => state.registry.types);
+  const addNode = useEditor((state) => state.addNode);
+  const { screenToFlowPosition } = useReactFlow();
+  const [query, setQuery] = useState("");
+
+  const groups = useMemo(() => {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    const matching = types.filter((spec) => {
+      const text = `${spec.title} ${spec.type} ${spec.description} ${spec.category}`.toLowerCase();
+      return words.every((word) => text.includes(word));
+    });
+    const byCategory = new Map<string, NodeTypeSpec[]>();
+    for (const spec of matching) byCategory.set(spec.category, [...(byCategory.get(spec.category) ?? []), spec]);
+    return [...byCategory.entries()];
+  }, [types, query]);
+
+  const addAtCentre = (spec: NodeTypeSpec) => {
+    const canvas = document.querySelector("[data-testid=canvas]")?.getBoundingClientRect();
+    const centre = canvas ? { x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 } : { x: 400, y: 300 };
+    const point = screenToFlowPosition(centre);
+    const taken = useEditor.getState().nodes.map((node) => node.position);
+    let position = { x: Math.round((point.x - 110) / 20) * 20, y: Math.round((point.y - 30) / 20) * 20 };
+    while (taken.some((other) => Math.abs(other.x - position.x) < 40 && Math.abs(other.y - position.y) < 40)) {
+      position = { x: position.x + 40, y: position.y + 40 };
+    }
+    addNode(spec.type, position);
+  };
+
+  const onDragStart = (event: DragEvent, spec: NodeTypeSpec) => {
+    event.dataTransfer.setData(DRAG_MIME, spec.type);
+    event.dataTransfer.effectAllowed = "copy";
+  };
+
+  return (
+    <aside className="palette" data-testid="palette">
+      <div className="panel-title">Add a step</div>
+      <label className="search">
+        <Search size={14} aria-hidden="true" />
+        <input
+          type="search"
+          placeholder="Search steps"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          data-testid="palette-search"
+          aria-label="Search steps"
+        />
+      </label>
+      <div className="palette-groups">
+        {groups.length === 0 && <div className="muted small">No step matches “{query}”.</div>}
+        {groups.map(([category, specs]) => (
+          <section key={category} className="palette-group">
+            <h3>{CATEGORY_TITLES[category] ?? category}</h3>
+            {specs.map((spec) => (
+              <button
+                type="button"
+                key={spec.type}
+                className={`palette-item cat-${spec.category}`}
+                draggable
+                onDragStart={(event) => onDragStart(event, spec)}
+                onClick={() => addAtCentre(spec)}
+                title={`${spec.description}\nDrag onto the canvas, or click to add.`}
+                data-testid={`palette-item-${spec.type}`}
+              >
+                <span className="palette-icon">
+                  <NodeIcon name={spec.icon} size={15} />
+                </span>
+                <span className="palette-text">
+                  <span className="palette-name">{spec.title}</span>
+                  <span className="palette-desc">{spec.description}</span>
+                </span>
+              </button>
+            ))}
+          </section>
+        ))}
+      </div>
+    </aside>
+  );
+}

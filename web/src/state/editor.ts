@@ -1,0 +1,349 @@
+/**
+ * The editor's store: the graph being drawn, its journey, and the validation of it.
+ *
+ * Changes go through xyflow's helpers (`applyNodeChanges`, ...). zundo keeps the undo history of
+ * the document part only (nodes without selection, edges, meta): a drag or a multi-delete is
+ * one step (`batch`), and typing into one field makes one step, not one per key (`coalesce`).
+ */
+import {
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+  applyEdgeChanges,
+  applyNodeChanges,
+} from "@xyflow/react";
+import { temporal } from "zundo";
+import { create } from "zustand";
+
+import type { DocumentMeta, Issue, JourneyDocument, JsonObject } from "../api/document";
+import type { JourneyDetail } from "../api/client";
+import {
+  type ConversionError,
+  JOURNEY_NODE,
+  type JourneyEdge,
+  type JourneyNode,
+  type NodeFields,
+  branchOfHandle,
+  toDocument,
+  toFlow,
+} from "../canvas/convert";
+import { defaultConfig } from "../forms/schema";
+import {
+  type Registry,
+  TARGET_HANDLE,
+  allowsManyEdges,
+  branchHandles,
+  makeRegistry,
+  namesBranches,
+} from "../nodes/registry";
+
+export interface JourneyInfo {
+  key: string;
+  status: string;
+  publishedVersion: number | null;
+}
+
+export interface EditorState {
+  registry: Registry;
+  journey: JourneyInfo | null;
+  revision: number | null;
+  meta: DocumentMeta;
+  nodes: JourneyNode[];
+  edges: JourneyEdge[];
+  loadErrors: ConversionError[];
+  issues: Issue[];
+  /** The document JSON the issues belong to (null: not validated yet). */
+  validatedJson: string | null;
+  savedJson: string;
+
+  setRegistry: (registry: Registry) => void;
+  load: (detail: JourneyDetail) => void;
+  markSaved: (detail: Pick<JourneyDetail, "revision" | "status" | "published_version">, json: string) => void;
+  setJourneyInfo: (info: Partial<JourneyInfo>) => void;
+  setIssues: (issues: Issue[], json: string) => void;
+  onNodesChange: (changes: NodeChange<JourneyNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange<JourneyEdge>[]) => void;
+  onConnect: (connection: Connection) => void;
+  addNode: (nodeType: string, position: { x: number; y: number }) => string;
+  updateConfig: (id: string, config: JsonObject) => void;
+  updateFields: (id: string, fields: Partial<NodeFields>) => void;
+  renameNode: (id: string, newId: string) => string | null;
+  updateMeta: (meta: Partial<DocumentMeta>) => void;
+  select: (id: string | null) => void;
+  deleteSelected: () => void;
+  setPositions: (positions: Map<string, { x: number; y: number }>) => void;
+}
+
+type Tracked = Pick<EditorState, "nodes" | "edges" | "meta">;
+
+// ---- undo history: batches and coalesced edits -------------------------------------------
+
+type HandleSet = (past: Partial<Tracked>, replace: undefined, current: Tracked, delta: null) => void;
+let record: HandleSet | null = null;
+let batchDepth = 0;
+let batchPast: Tracked | null = null;
+let pendingKey: string | null = null;
+let lastKey: string | null = null;
+let lastAt = 0;
+const COALESCE_MS = 1200;
+
+function partialize(state: EditorState): Tracked {
+  return {
+    nodes: state.nodes.map(({ selected: _selected, dragging: _dragging, ...node }) => node),
+    edges: state.edges.map(({ selected: _selected, ...edge }) => edge),
+    meta: state.meta,
+  };
+}
+
+function signature(state: Partial<Tracked>): string {
+  return JSON.stringify([
+    state.nodes?.map((node) => [node.id, node.position, node.data]),
+    state.edges?.map((edge) => [edge.id, edge.source, edge.target, edge.sourceHandle, edge.data]),
+    state.meta,
+  ]);
+}
+
+/** Group the changes made until `endBatch` into one undo step (a drag, a delete). */
+export function beginBatch(): void {
+  batchDepth += 1;
+}
+
+export function endBatch(): void {
+  batchDepth = Math.max(0, batchDepth - 1);
+  if (batchDepth > 0 || batchPast === null) return;
+  const past = batchPast;
+  batchPast = null;
+  const current = partialize(useEditor.getState());
+  if (record !== null && signature(past) !== signature(current)) record(past, undefined, current, null);
+  lastKey = null;
+}
+
+export function undo(): void {
+  lastKey = null;
+  useEditor.temporal.getState().undo();
+}
+
+export function redo(): void {
+  lastKey = null;
+  useEditor.temporal.getState().redo();
+}
+
+// ---- the store ------------------------------------------------------------------------------
+
+export function currentDocument(state: Pick<EditorState, "meta" | "nodes" | "edges"> = useEditor.getState()): JourneyDocument {
+  return toDocument(state);
+}
+
+function uniqueId(base: string, taken: Set<string>): string {
+  const stem = base.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 60) || "node";
+  if (!taken.has(stem)) return stem;
+  for (let n = 2; ; n++) if (!taken.has(`${stem}_${n}`)) return `${stem}_${n}`;
+}
+
+export const NODE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const useEditor = create<EditorState>()(
+  temporal(
+    (set, get) => ({
+      registry: makeRegistry([]),
+      journey: null,
+      revision: null,
+      meta: { key: "", name: "" },
+      nodes: [],
+      edges: [],
+      loadErrors: [],
+      issues: [],
+      validatedJson: null,
+      savedJson: "",
+
+      setRegistry: (registry) => set({ registry }),
+
+      load: (detail) => {
+        const graph = toFlow(detail.draft, get().registry);
+        set({
+          journey: { key: detail.key, status: detail.status, publishedVersion: detail.published_version },
+          revision: detail.revision,
+          meta: graph.meta,
+          nodes: graph.nodes,
+          edges: graph.edges,
+          loadErrors: graph.errors,
+          issues: detail.issues ?? [],
+          validatedJson: null,
+          savedJson: JSON.stringify(toDocument(graph)),
+        });
+        useEditor.temporal.getState().clear();
+      },
+
+      markSaved: (detail, json) =>
+        set((state) => ({
+          revision: detail.revision,
+          savedJson: json,
+          journey: state.journey && { ...state.journey, status: detail.status ?? state.journey.status, publishedVersion: detail.published_version ?? state.journey.publishedVersion },
+        })),
+
+      setJourneyInfo: (info) => set((state) => ({ journey: state.journey && { ...state.journey, ...info } })),
+
+      setIssues: (issues, json) => set({ issues, validatedJson: json }),
+
+      onNodesChange: (changes) => {
+        const moved = new Set(changes.filter((change) => change.type === "position" && change.dragging).map((change) => (change as { id: string }).id));
+        let nodes = applyNodeChanges(changes, get().nodes);
+        if (moved.size > 0) {
+          nodes = nodes.map((node) => (moved.has(node.id) && node.data.autoPosition ? { ...node, data: { ...node.data, autoPosition: undefined } } : node));
+        }
+        const removed = new Set(changes.filter((change) => change.type === "remove").map((change) => change.id));
+        const edges = removed.size > 0 ? get().edges.filter((edge) => !removed.has(edge.source) && !removed.has(edge.target)) : get().edges;
+        set({ nodes, edges });
+      },
+
+      onEdgesChange: (changes) => set({ edges: applyEdgeChanges(changes, get().edges) }),
+
+      onConnect: (connection) => {
+        const { nodes, edges, registry } = get();
+        const source = nodes.find((node) => node.id === connection.source);
+        if (source === undefined || !isValidConnection(connection, get())) return;
+        const spec = registry.byType.get(source.data.nodeType);
+        const branch = branchOfHandle(connection.sourceHandle, namesBranches(spec));
+        const base = branch === undefined ? `e-${connection.source}-${connection.target}` : `e-${connection.source}-${branch}-${connection.target}`;
+        const id = uniqueId(base, new Set(edges.map((edge) => edge.id)));
+        const edge: JourneyEdge = {
+          id,
+          source: connection.source,
+          target: connection.target,
+          sourceHandle: connection.sourceHandle,
+          targetHandle: TARGET_HANDLE,
+          data: { explicitId: true, ...(branch !== undefined ? { branch } : {}) },
+        };
+        set({ edges: [...edges, edge] });
+      },
+
+      addNode: (nodeType, position) => {
+        const { nodes, registry } = get();
+        const spec = registry.byType.get(nodeType);
+        const id = uniqueId(nodeType, new Set(nodes.map((node) => node.id)));
+        const config = spec ? defaultConfig(spec.config_schema) : {};
+        const schema = spec?.config_schema ?? {};
+        const hasSettings = Array.isArray(schema.oneOf) || Object.keys((schema.properties as object | undefined) ?? {}).length > 0;
+        const fields: NodeFields = hasSettings ? { config } : {};
+        const node: JourneyNode = { id, type: JOURNEY_NODE, position, selected: true, data: { nodeType, fields } };
+        set({ nodes: [...nodes.map((other) => (other.selected ? { ...other, selected: false } : other)), node] });
+        return id;
+      },
+
+      updateConfig: (id, config) => {
+        pendingKey = `config:${id}`;
+        set({ nodes: get().nodes.map((node) => (node.id === id ? { ...node, data: { ...node.data, fields: withConfig(node.data.fields, config) } } : node)) });
+        pendingKey = null;
+      },
+
+      updateFields: (id, fields) => {
+        pendingKey = `fields:${id}:${Object.keys(fields).join(",")}`;
+        set({
+          nodes: get().nodes.map((node) => {
+            if (node.id !== id) return node;
+            const merged: NodeFields = { ...node.data.fields };
+            for (const [name, value] of Object.entries(fields)) {
+              if (value === undefined || value === "") delete merged[name];
+              else merged[name] = value;
+            }
+            return { ...node, data: { ...node.data, fields: merged } };
+          }),
+        });
+        pendingKey = null;
+      },
+
+      renameNode: (id, newId) => {
+        const { nodes, edges } = get();
+        if (newId === id) return null;
+        if (!NODE_ID.test(newId)) return "Use 1 to 64 letters, digits, _ or -";
+        if (nodes.some((node) => node.id === newId)) return `'${newId}' is taken`;
+        set({
+          nodes: nodes.map((node) => (node.id === id ? { ...node, id: newId } : node)),
+          edges: edges.map((edge) => ({ ...edge, source: edge.source === id ? newId : edge.source, target: edge.target === id ? newId : edge.target })),
+        });
+        return null;
+      },
+
+      updateMeta: (meta) => {
+        pendingKey = `meta:${Object.keys(meta).join(",")}`;
+        const merged = { ...get().meta, ...meta };
+        for (const [name, value] of Object.entries(meta)) if (value === undefined || value === "") delete merged[name];
+        set({ meta: merged as DocumentMeta });
+        pendingKey = null;
+      },
+
+      select: (id) =>
+        set({
+          nodes: get().nodes.map((node) => (node.selected === (node.id === id) ? node : { ...node, selected: node.id === id })),
+          edges: get().edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge)),
+        }),
+
+      deleteSelected: () => {
+        const { nodes, edges } = get();
+        const gone = new Set(nodes.filter((node) => node.selected).map((node) => node.id));
+        set({
+          nodes: nodes.filter((node) => !gone.has(node.id)),
+          edges: edges.filter((edge) => !edge.selected && !gone.has(edge.source) && !gone.has(edge.target)),
+        });
+      },
+
+      setPositions: (positions) =>
+        set({
+          nodes: get().nodes.map((node) => {
+            const position = positions.get(node.id);
+            return position ? { ...node, position, data: { ...node.data, autoPosition: undefined } } : node;
+          }),
+        }),
+    }),
+    {
+      partialize,
+      limit: 200,
+      equality: (past, current) => signature(past) === signature(current),
+      handleSet: (handleSet) => {
+        record = handleSet as unknown as HandleSet;
+        return (past, _replace, current) => {
+          if (batchDepth > 0) {
+            if (batchPast === null) batchPast = past as Tracked;
+            return;
+          }
+          const key = pendingKey;
+          const now = Date.now();
+          if (key !== null && key === lastKey && now - lastAt < COALESCE_MS) {
+            lastAt = now;
+            return;
+          }
+          lastKey = key;
+          lastAt = now;
+          record?.(past as Tracked, undefined, current, null);
+        };
+      },
+    },
+  ),
+);
+
+function withConfig(fields: NodeFields, config: JsonObject): NodeFields {
+  return { ...fields, config };
+}
+
+/**
+ * The connection rules: no loops onto the node itself, nothing into a trigger, each branch
+ * handle carries one edge (nodes whose every edge is a branch excepted), one edge per pair.
+ */
+export function isValidConnection(
+  connection: { source: string | null; target: string | null; sourceHandle?: string | null },
+  state: Pick<EditorState, "nodes" | "edges" | "registry">,
+): boolean {
+  const { source, target, sourceHandle } = connection;
+  if (!source || !target || source === target) return false;
+  const from = state.nodes.find((node) => node.id === source);
+  const to = state.nodes.find((node) => node.id === target);
+  if (from === undefined || to === undefined) return false;
+  const toSpec = state.registry.byType.get(to.data.nodeType);
+  if (toSpec?.category === "trigger") return false;
+  const spec = state.registry.byType.get(from.data.nodeType);
+  const handles = branchHandles(spec, from.data.fields.config).map((handle) => handle.id);
+  if (sourceHandle && !handles.includes(sourceHandle)) return false;
+  const leaving = state.edges.filter((edge) => edge.source === source && edge.sourceHandle === (sourceHandle ?? edge.sourceHandle));
+  if (allowsManyEdges(spec)) return !leaving.some((edge) => edge.target === target);
+  return leaving.length === 0;
+}
