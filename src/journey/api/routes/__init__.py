@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from journey.api.routes import runs
+from journey.api.routes import events, journeys, meta, runs, users
 
-ROUTERS: list[APIRouter] = [runs.router]
+ROUTERS: list[APIRouter] = [runs.router, users.router, events.router, meta.router, journeys.router]
