@@ -9,6 +9,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, JsonValue
 
 from journey.api.pagination import CursorParam, Limit, Page, decode_cursor, encode_cursor
+from journey.api.schemas import problems
 from journey.api.state import State
 from journey.errors import InvalidRequest
 from journey.services.runs import JourneyStats, RunService, RunView
@@ -50,13 +51,15 @@ def _service(state: State) -> RunService:
 Service = Annotated[RunService, Depends(_service)]
 
 
-@router.post("/journeys/{key}/runs", status_code=201, response_model=RunView)
+@router.post(
+    "/journeys/{key}/runs", status_code=201, response_model=RunView, responses=problems(404, 409, 422, 503)
+)
 async def start_run(key: str, body: StartRun, runs: Service) -> RunView:
     """Start a run of the journey's published version (or ``version``) for ``user_id``."""
     return await runs.start(key, user_id=body.user_id, input=body.input, version=body.version)
 
 
-@router.get("/runs", response_model=Page[RunSummary])
+@router.get("/runs", response_model=Page[RunSummary], responses=problems(422))
 async def list_runs(
     runs: Service,
     journey: str | None = None,
@@ -68,14 +71,14 @@ async def list_runs(
     return await _page(runs, journey=journey, status=status, user_id=user_id, limit=limit, cursor=cursor)
 
 
-@router.get("/users/{user_id}/runs", response_model=Page[RunSummary])
+@router.get("/users/{user_id}/runs", response_model=Page[RunSummary], responses=problems(422))
 async def list_user_runs(
     user_id: str, runs: Service, limit: Limit = 50, cursor: CursorParam = None
 ) -> Page[RunSummary]:
     return await _page(runs, journey=None, status=None, user_id=user_id, limit=limit, cursor=cursor)
 
 
-@router.get("/runs/{run_id}", response_model=RunView)
+@router.get("/runs/{run_id}", response_model=RunView, responses=problems(404, 503))
 async def get_run(run_id: str, runs: Service) -> RunView:
     return await runs.get(run_id)
 
@@ -83,7 +86,10 @@ async def get_run(run_id: str, runs: Service) -> RunView:
 @router.get(
     "/runs/{run_id}/stream",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "One `run` event per change"}},
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "One `run` event per change"},
+        **problems(404, 503),
+    },
 )
 async def stream_run(run_id: str, runs: Service, request: Request) -> StreamingResponse:
     """Server-sent events: the run (as ``GET /runs/{run_id}``) each time it changes, until it ends."""
@@ -99,13 +105,15 @@ async def stream_run(run_id: str, runs: Service, request: Request) -> StreamingR
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
 
-@router.post("/runs/{run_id}/cancel", status_code=202, response_model=Cancelling)
+@router.post(
+    "/runs/{run_id}/cancel", status_code=202, response_model=Cancelling, responses=problems(404, 409, 503)
+)
 async def cancel_run(run_id: str, runs: Service) -> Cancelling:
     await runs.cancel(run_id)
     return Cancelling(run_id=run_id)
 
 
-@router.get("/journeys/{key}/stats", response_model=JourneyStats)
+@router.get("/journeys/{key}/stats", response_model=JourneyStats, responses=problems(404, 422))
 async def journey_stats(
     key: str, runs: Service, version: Annotated[int | None, Query(ge=1)] = None
 ) -> JourneyStats:
