@@ -22,7 +22,10 @@ from journey.engine.stack import running_engine, temporal_is_listening
 from journey.engine.watch import watch_run
 from journey.events import running, sql_router
 from journey.logs import configure_logging
+from journey.services.examples import seed_examples
+from journey.services.journeys import JourneyService
 from journey.settings import Settings, get_settings
+from journey.store.journeys import JourneyStore
 from journey.store.sql_event_log import SqlEventLog
 
 
@@ -37,7 +40,7 @@ def up_command() -> None:
     """Start the embedded stack: the API, the Temporal dev server and its UI, the worker, the router."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    _serve(settings, banner="Journey is up", api=True, router=True)
+    _serve(settings, banner="Journey is up", api=True, router=True, seed=True)
 
 
 def api_command() -> None:
@@ -111,7 +114,13 @@ def run_command(
 
 
 def _serve(
-    settings: Settings, *, banner: str, api: bool = False, with_worker: bool = True, router: bool = False
+    settings: Settings,
+    *,
+    banner: str,
+    api: bool = False,
+    with_worker: bool = True,
+    router: bool = False,
+    seed: bool = False,
 ) -> None:
     async def _main() -> None:
         async with (
@@ -123,7 +132,10 @@ def _serve(
                 await routing.enter_async_context(
                     running(sql_router(engine.database, engine.client, task_queue=task_queue))
                 )
+            seeded = await seed_examples(JourneyService(JourneyStore(engine.database))) if seed else []
             stdout.print(f"[bold green]{banner}[/]")
+            if seeded:
+                stdout.print(f"  examples      {', '.join(seeded)} (published)", markup=False)
             if api:
                 base = f"http://{settings.host}:{settings.port}"
                 stdout.print(f"  API docs      {base}/api/docs", markup=False)
