@@ -73,9 +73,13 @@ class LiveServer:
         return httpx.Client(base_url=f"{self.url}/api/v1", timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The API and the designer on http://127.0.0.1:<ephemeral port>, for the whole session."""
+    """The API and the designer on http://127.0.0.1:<ephemeral port>, for this package's tests.
+
+    Package-scoped like the browser: Playwright's sync API keeps an event loop running in the
+    main thread, which the async tests of the other packages must not meet.
+    """
     if not (DEFAULT_DIST / "index.html").is_file():
         _missing(f"the designer is not built ({DEFAULT_DIST}); run `make web-build`")
     data_dir = tmp_path_factory.mktemp("e2e")
@@ -108,7 +112,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     sock.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         _missing(f"{CHROMIUM} is missing; run `make e2e-deps`")
@@ -116,7 +120,7 @@ def playwright() -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield browser

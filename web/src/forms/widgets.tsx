@@ -74,7 +74,7 @@ function DurationWidget({ id, value, onChange, onBlur, onFocus, disabled, readon
 }
 
 /** Free-form JSON (a webhook body, event properties) as JSON text, kept while it does not parse. */
-function JsonField({ schema, formData, onChange, disabled, readonly, rawErrors, fieldPathId }: FieldProps) {
+function JsonField({ schema, name, formData, onChange, disabled, readonly, rawErrors, fieldPathId }: FieldProps) {
   const id = fieldPathId.$id;
   const shown = formData === undefined ? "" : JSON.stringify(formData, null, 2);
   const [text, setText] = useState(shown);
@@ -87,7 +87,7 @@ function JsonField({ schema, formData, onChange, disabled, readonly, rawErrors, 
   return (
     <div className="form-group field json-field">
       <label className="control-label" htmlFor={id}>
-        {schema.title ?? "JSON"}
+        {schema.title ?? humanize(name)}
       </label>
       {schema.description && <p className="field-description">{schema.description}</p>}
       <textarea
@@ -123,6 +123,11 @@ function JsonField({ schema, formData, onChange, disabled, readonly, rawErrors, 
       ))}
     </div>
   );
+}
+
+function humanize(name: string | undefined): string {
+  const text = (name ?? "JSON").replace(/_/g, " ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export const widgets: RegistryWidgetsType = { cel: CelWidget, template: TemplateWidget, duration: DurationWidget };

@@ -204,7 +204,12 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
   return (
     <div className="editor" data-testid="editor">
       <header className="topbar">
-        <button type="button" className="btn ghost" onClick={() => navigate("/")} data-testid="back">
+        <button
+          type="button"
+          className="btn ghost"
+          onClick={() => (!dirty || window.confirm("Leave without saving? Your changes to this draft will be lost.")) && navigate("/")}
+          data-testid="back"
+        >
           <ArrowLeft size={15} /> Journeys
         </button>
         <div className="divider" />

@@ -3,10 +3,10 @@ import type { ErrorSchema, RJSFSchema, UiSchema } from "@rjsf/utils";
 import { customizeValidator } from "@rjsf/validator-ajv8";
 import Ajv2020 from "ajv/dist/2020";
 import { Trash2 } from "lucide-react";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
-import type { Issue, JsonObject } from "../api/document";
+import { type Issue, type JsonObject, isJsonObject } from "../api/document";
 import { fieldErrors, formSchema, uiSchemaFor } from "../forms/schema";
 import { fields, widgets } from "../forms/widgets";
 import { NodeIcon } from "../nodes/icons";
@@ -161,10 +161,15 @@ function ConfigForm({ spec, id, config, pointer, issues, onChange }: ConfigFormP
   const schema = useMemo(() => formSchema(spec.config_schema), [spec]);
   const uiSchema = useMemo(() => ({ ...uiSchemaFor(schema), "ui:submitButtonOptions": { norender: true } }) as UiSchema, [schema]);
   const extraErrors = useMemo(() => fieldErrors(issues, pointer) as ErrorSchema, [issues, pointer]);
+  // rjsf reports its own defaults as changes when it mounts: only edits by the person count.
+  const touched = useRef(false);
+  const touch = () => {
+    touched.current = true;
+  };
   const empty = !schema.oneOf && Object.keys((schema.properties as object | undefined) ?? {}).length === 0;
   if (empty) return <p className="muted small">{typeof schema.description === "string" ? schema.description : "This step has no settings."}</p>;
   return (
-    <div className="config-form" data-testid="config-form">
+    <div className="config-form" data-testid="config-form" onFocusCapture={touch} onMouseDownCapture={touch} onKeyDownCapture={touch}>
       <Form
         schema={schema as RJSFSchema}
         uiSchema={uiSchema}
@@ -176,13 +181,37 @@ function ConfigForm({ spec, id, config, pointer, issues, onChange }: ConfigFormP
         extraErrors={extraErrors}
         showErrorList={false}
         noHtml5Validate
-        onChange={(event) => onChange(clean(event.formData) as JsonObject)}
+        onChange={(event) => {
+          if (touched.current) onChange(withoutAddedDefaults(clean(event.formData) as JsonObject, config ?? {}, schema));
+        }}
       />
     </div>
   );
 }
 
-/** The form's data as JSON: no undefined members, no empty strings for absent optional text. */
+/** The form's data as JSON: no undefined members. */
 function clean(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value ?? {}));
+}
+
+/**
+ * Leave out what the form filled in by itself: a field the config did not have whose value is
+ * its schema default or an empty list or map. Saved documents then hold what people wrote.
+ */
+export function withoutAddedDefaults(next: JsonObject, previous: JsonObject, schema: JsonObject): JsonObject {
+  const properties: Record<string, unknown> = {};
+  for (const source of [schema, ...(Array.isArray(schema.oneOf) ? schema.oneOf : [])]) {
+    if (isJsonObject(source) && isJsonObject(source.properties)) Object.assign(properties, source.properties);
+  }
+  const out: JsonObject = {};
+  for (const [name, value] of Object.entries(next)) {
+    if (!(name in previous)) {
+      const property = properties[name];
+      const fallback = isJsonObject(property) ? property.default : undefined;
+      const emptyContainer = (Array.isArray(value) && value.length === 0) || (isJsonObject(value) && Object.keys(value).length === 0);
+      if (emptyContainer || (fallback !== undefined && JSON.stringify(fallback) === JSON.stringify(value))) continue;
+    }
+    out[name] = value;
+  }
+  return out;
 }

@@ -231,8 +231,22 @@ export const useEditor = create<EditorState>()(
       },
 
       updateConfig: (id, config) => {
+        const { nodes, edges, registry } = get();
+        const node = nodes.find((candidate) => candidate.id === id);
+        if (node === undefined) return;
+        const spec = registry.byType.get(node.data.nodeType);
+        const renamed = renamedBranches(branchHandles(spec, node.data.fields.config), branchHandles(spec, config));
         pendingKey = `config:${id}`;
-        set({ nodes: get().nodes.map((node) => (node.id === id ? { ...node, data: { ...node.data, fields: withConfig(node.data.fields, config) } } : node)) });
+        set({
+          nodes: nodes.map((candidate) => (candidate.id === id ? { ...candidate, data: { ...candidate.data, fields: withConfig(candidate.data.fields, config) } } : candidate)),
+          edges:
+            renamed.size === 0
+              ? edges
+              : edges.map((edge) => {
+                  const to = edge.source === id && edge.sourceHandle ? renamed.get(edge.sourceHandle) : undefined;
+                  return to === undefined ? edge : { ...edge, sourceHandle: to, data: { ...(edge.data ?? { explicitId: true }), branch: to } };
+                }),
+        });
         pendingKey = null;
       },
 
@@ -320,6 +334,21 @@ export const useEditor = create<EditorState>()(
     },
   ),
 );
+
+/**
+ * Branches renamed in place (a switch case whose id is edited): same count, changed names at
+ * the same places. Their edges follow the new names instead of dangling.
+ */
+export function renamedBranches(before: { id: string }[], after: { id: string }[]): Map<string, string> {
+  const renamed = new Map<string, string>();
+  if (before.length !== after.length) return renamed;
+  const kept = new Set(after.map((handle) => handle.id));
+  before.forEach((handle, index) => {
+    const next = after[index].id;
+    if (handle.id !== next && !kept.has(handle.id)) renamed.set(handle.id, next);
+  });
+  return renamed;
+}
 
 function withConfig(fields: NodeFields, config: JsonObject): NodeFields {
   return { ...fields, config };
