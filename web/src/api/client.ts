@@ -1,17 +1,24 @@
 /**
- * The designer's calls to the API (docs: shared api.md). Errors arrive as problem+json and are
+ * The designer's calls to the API, typed by the generated OpenAPI types (`schema.d.ts`, from
+ * `openapi.json`, both rewritten by `make web-types`). Errors arrive as problem+json and are
  * thrown as `ApiError`, carrying the status, the problem's detail and its DSL `issues`.
  */
 import createClient from "openapi-fetch";
 
 import type { Issue, JourneyDocument } from "./document";
 import type { NodeTypeSpec } from "../nodes/registry";
-import type { paths } from "./schema";
+import type { components, paths } from "./schema";
 
-export const API = "/api/v1";
+type Schemas = components["schemas"];
 
-/** The typed client of every route in the generated OpenAPI types. */
-export const typedClient = createClient<paths>({ baseUrl: "" });
+export type JourneySummary = Schemas["JourneySummary"];
+/** A journey as `GET /journeys/{key}` answers, its draft read as a journey document. */
+export type JourneyDetail = Omit<Schemas["JourneyDetail"], "draft" | "issues" | "created_at" | "updated_at"> & {
+  draft: JourneyDocument;
+  issues: Issue[];
+};
+
+const client = createClient<paths>({ baseUrl: "" });
 
 export interface Problem {
   type?: string;
@@ -32,75 +39,53 @@ export class ApiError extends Error {
   }
 }
 
-export interface JourneySummary {
-  key: string;
-  name: string;
-  status: string;
-  published_version: number | null;
-  updated_at: string;
-}
-
-export interface JourneyDetail {
-  key: string;
-  name: string;
-  status: string;
-  draft: JourneyDocument;
-  revision: number;
-  published_version: number | null;
-  issues: Issue[];
-}
-
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-
-async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const init: RequestInit = { method, headers: { Accept: "application/json", ...headers } };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    (init.headers as Record<string, string>)["Content-Type"] = "application/json";
-  }
-  let response: Response;
+async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let result: { data?: T; error?: unknown; response: Response };
   try {
-    response = await fetch(`${API}${path}`, init);
+    result = await call;
   } catch (error) {
     throw new ApiError({ status: 0, title: "Network error", detail: `The API cannot be reached (${String(error)})` });
   }
-  const text = await response.text();
-  const payload: unknown = text === "" ? null : safeJson(text);
-  if (!response.ok) {
-    const problem = (typeof payload === "object" && payload !== null ? payload : {}) as Partial<Problem>;
-    throw new ApiError({ ...problem, status: response.status });
+  if (!result.response.ok || result.error !== undefined) {
+    const problem = typeof result.error === "object" && result.error !== null ? (result.error as Partial<Problem>) : {};
+    throw new ApiError({ ...problem, status: result.response.status });
   }
-  return payload as T;
+  return result.data as T;
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
+const asDetail = (detail: Schemas["JourneyDetail"]) => detail as unknown as JourneyDetail;
+const asBody = (doc: JourneyDocument) => doc as unknown as Record<string, Schemas["JsonValue"]>;
 
 export const api = {
-  nodeTypes: () => request<NodeTypeSpec[] | { items: NodeTypeSpec[] }>("GET", "/node-types").then((body) => (Array.isArray(body) ? body : body.items)),
-  validate: (doc: JourneyDocument) => request<{ valid: boolean; issues: Issue[] }>("POST", "/validate", doc),
+  nodeTypes: async () => (await unwrap(client.GET("/api/v1/node-types"))) as unknown as NodeTypeSpec[],
+
+  validate: (doc: JourneyDocument) => unwrap(client.POST("/api/v1/validate", { body: asBody(doc) })),
+
   listJourneys: async (): Promise<JourneySummary[]> => {
     const all: JourneySummary[] = [];
-    let cursor: string | null = null;
+    let cursor: string | null | undefined = undefined;
     do {
-      const query: string = cursor === null ? "?limit=500" : `?limit=500&cursor=${encodeURIComponent(cursor)}`;
-      const page: Page<JourneySummary> = await request<Page<JourneySummary>>("GET", `/journeys${query}`);
+      const page: Schemas["Page_JourneySummary_"] = await unwrap(client.GET("/api/v1/journeys", { params: { query: { limit: 500, cursor } } }));
       all.push(...page.items);
       cursor = page.next_cursor;
-    } while (cursor !== null && all.length < 5000);
+    } while (cursor && all.length < 5000);
     return all;
   },
-  createJourney: (doc: JourneyDocument) => request<JourneyDetail>("POST", "/journeys", doc),
-  getJourney: (key: string) => request<JourneyDetail>("GET", `/journeys/${encodeURIComponent(key)}`),
-  saveJourney: (key: string, doc: JourneyDocument, revision: number | null) =>
-    request<JourneyDetail>("PUT", `/journeys/${encodeURIComponent(key)}`, doc, revision === null ? {} : { "If-Match": String(revision) }),
-  publish: (key: string, message: string) => request<{ version: number }>("POST", `/journeys/${encodeURIComponent(key)}/publish`, { message }),
+
+  createJourney: async (doc: JourneyDocument) => asDetail(await unwrap(client.POST("/api/v1/journeys", { body: asBody(doc) }))),
+
+  getJourney: async (key: string) => asDetail(await unwrap(client.GET("/api/v1/journeys/{key}", { params: { path: { key } } }))),
+
+  /** Save the draft; with a revision, only over that revision (else 412, nothing written). */
+  saveJourney: async (key: string, doc: JourneyDocument, revision: number | null) =>
+    asDetail(
+      await unwrap(
+        client.PUT("/api/v1/journeys/{key}", {
+          params: { path: { key }, header: revision === null ? {} : { "if-match": `"${revision}"` } },
+          body: asBody(doc),
+        }),
+      ),
+    ),
+
+  publish: (key: string, message: string) => unwrap(client.POST("/api/v1/journeys/{key}/publish", { params: { path: { key } }, body: { message } })),
 };

@@ -132,10 +132,322 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get User */
+        get: operations["get_user_api_v1_users__user_id__get"];
+        /**
+         * Replace User
+         * @description Replace the user's attributes with the body, creating the user if needed.
+         */
+        put: operations["replace_user_api_v1_users__user_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Merge User
+         * @description Merge the body into the user's attributes (a ``null`` removes that one), creating the user.
+         */
+        patch: operations["merge_user_api_v1_users__user_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive Events
+         * @description Store events durably, then answer; an ``id`` already stored is not stored again.
+         */
+        post: operations["receive_events_api_v1_events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health
+         * @description Whether the database, the engine (Temporal) and the event log answer, each within 2 s.
+         */
+        get: operations["health_api_v1_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/node-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Node Types
+         * @description Every node type: the designer builds its palette and its forms from this alone.
+         */
+        get: operations["node_types_api_v1_node_types_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Document Schema
+         * @description The JSON Schema (2020-12) of a journey document.
+         */
+        get: operations["document_schema_api_v1_schema_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate Document
+         * @description Every problem of a document, stored nowhere; any JSON value gets an answer.
+         */
+        post: operations["validate_document_api_v1_validate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate
+         * @description Run a journey on a virtual clock, with no side effects: its path, steps and the actions
+         *     it would perform, rendered. 422 with ``issues`` when the journey has errors.
+         */
+        post: operations["simulate_api_v1_simulate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/journeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Journeys
+         * @description Journeys in order of their keys.
+         */
+        get: operations["list_journeys_api_v1_journeys_get"];
+        put?: never;
+        /**
+         * Create Journey
+         * @description A new journey whose draft is the document, errors and all; 409 when the key is taken.
+         */
+        post: operations["create_journey_api_v1_journeys_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/journeys/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Journey
+         * @description The journey with its draft and the draft's issues.
+         */
+        get: operations["get_journey_api_v1_journeys__key__get"];
+        /**
+         * Save Journey
+         * @description Save the draft (errors allowed): a new revision. The document's key must be the journey's.
+         */
+        put: operations["save_journey_api_v1_journeys__key__put"];
+        post?: never;
+        /**
+         * Archive Journey
+         * @description Archive the journey: it starts no new runs and cannot change any more (runs inside go on).
+         */
+        delete: operations["archive_journey_api_v1_journeys__key__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/journeys/{key}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Journey
+         * @description Copy the draft into the next immutable version; new runs start on it. 422 with ``issues``
+         *     when the draft has errors. A draft journey becomes active; a paused one stays paused.
+         */
+        post: operations["publish_journey_api_v1_journeys__key__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/journeys/{key}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause Journey
+         * @description Start no new runs (runs inside go on). 409 for a journey never published or archived.
+         */
+        post: operations["pause_journey_api_v1_journeys__key__pause_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/journeys/{key}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume Journey
+         * @description Start new runs again. 409 for a journey never published or archived.
+         */
+        post: operations["resume_journey_api_v1_journeys__key__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/journeys/{key}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Journey Versions
+         * @description Published versions, newest first.
+         */
+        get: operations["list_journey_versions_api_v1_journeys__key__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/journeys/{key}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Journey Version
+         * @description One published version with its document.
+         */
+        get: operations["get_journey_version_api_v1_journeys__key__versions__version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Accepted */
+        Accepted: {
+            /**
+             * Accepted
+             * @description How many events the request held
+             */
+            accepted: number;
+            /**
+             * Ids
+             * @description Their ids in the order sent, generated where none was given
+             */
+            ids: string[];
+        };
         /** Cancelling */
         Cancelling: {
             /** Run Id */
@@ -146,10 +458,143 @@ export interface components {
              */
             status: string;
         };
+        /** EventBatch */
+        EventBatch: {
+            /** Events */
+            events: components["schemas"]["IncomingEvent"][];
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** Health */
+        Health: {
+            /**
+             * Status
+             * @description "degraded" (and a 503) when a check fails
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            checks: components["schemas"]["HealthChecks"];
+        };
+        /** HealthChecks */
+        HealthChecks: {
+            /**
+             * Database
+             * @enum {string}
+             */
+            database: "ok" | "unavailable";
+            /**
+             * Temporal
+             * @description "unavailable" also when the API runs without an engine
+             * @enum {string}
+             */
+            temporal: "ok" | "unavailable";
+            /**
+             * Events
+             * @enum {string}
+             */
+            events: "ok" | "unavailable";
+        };
+        /**
+         * IncomingEvent
+         * @description An event as a client sends it.
+         */
+        IncomingEvent: {
+            /**
+             * Name
+             * @example order_completed
+             */
+            name: string;
+            /** User Id */
+            user_id: string;
+            /** Properties */
+            properties?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * Id
+             * @description Default: a new uuid4; give one to retry safely
+             */
+            id?: string | null;
+            /**
+             * Timestamp
+             * @description When it happened, with an offset; default: when it is received
+             */
+            timestamp?: string | null;
+        };
+        /**
+         * Issue
+         * @description One problem in a journey document.
+         */
+        Issue: {
+            /** Code */
+            code: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "error" | "warning";
+            /** Message */
+            message: string;
+            /** Node Id */
+            node_id?: string | null;
+            /** Edge Id */
+            edge_id?: string | null;
+            /** Path */
+            path?: string | null;
+            /** Line */
+            line?: number | null;
+            /** Column */
+            column?: number | null;
+        };
+        /** JourneyDetail */
+        JourneyDetail: {
+            /** Key */
+            key: string;
+            /**
+             * Name
+             * @description The draft's name (its key while the draft has no valid name)
+             */
+            name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "paused" | "archived";
+            /**
+             * Published Version
+             * @description The version new runs start on; null until published
+             */
+            published_version: number | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Revision
+             * @description Goes up by one with every save; send it back as If-Match
+             */
+            revision: number;
+            /**
+             * Draft
+             * @description The journey document being edited, errors and all
+             */
+            draft: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * Issues
+             * @description The draft's validation issues
+             */
+            issues: components["schemas"]["Issue"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** JourneyStats */
         JourneyStats: {
@@ -162,7 +607,53 @@ export interface components {
             /** Nodes */
             nodes: components["schemas"]["NodeStats"][];
         };
+        /** JourneySummary */
+        JourneySummary: {
+            /** Key */
+            key: string;
+            /**
+             * Name
+             * @description The draft's name (its key while the draft has no valid name)
+             */
+            name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "paused" | "archived";
+            /**
+             * Published Version
+             * @description The version new runs start on; null until published
+             */
+            published_version: number | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         JsonValue: unknown;
+        /**
+         * NodeBranches
+         * @description Which outgoing handles a node has (see ``journey.dsl.registry.Branches``).
+         */
+        NodeBranches: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "none" | "single" | "fixed" | "derived" | "any";
+            /**
+             * Names
+             * @description The fixed names (fixed, derived)
+             */
+            names?: string[];
+            /**
+             * From
+             * @description derived: the config list whose items' ids are branches
+             */
+            from?: string | null;
+        };
         /** NodeStats */
         NodeStats: {
             /** Node Id */
@@ -188,12 +679,64 @@ export interface components {
              */
             failed: number;
         };
+        /** NodeTypeInfo */
+        NodeTypeInfo: {
+            /** Type */
+            type: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "trigger" | "action" | "flow";
+            /** Title */
+            title: string;
+            /** Description */
+            description: string;
+            /** Icon */
+            icon: string;
+            /**
+             * Side Effects
+             * @description An action: run as an activity, recorded by the simulator
+             */
+            side_effects: boolean;
+            /**
+             * Config Schema
+             * @description JSON Schema 2020-12 of the node's config
+             */
+            config_schema: {
+                [key: string]: unknown;
+            };
+            branches: components["schemas"]["NodeBranches"];
+        };
+        /** Page[JourneySummary] */
+        Page_JourneySummary_: {
+            /** Items */
+            items: components["schemas"]["JourneySummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[RunSummary] */
         Page_RunSummary_: {
             /** Items */
             items: components["schemas"]["RunSummary"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /** Page[VersionSummary] */
+        Page_VersionSummary_: {
+            /** Items */
+            items: components["schemas"]["VersionSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** PublishRequest */
+        PublishRequest: {
+            /**
+             * Message
+             * @description What changed, for the version history
+             * @default
+             */
+            message: string;
         };
         /** RunSummary */
         RunSummary: {
@@ -242,6 +785,138 @@ export interface components {
             steps?: components["schemas"]["StepRecord"][];
             /** Error */
             error?: string | null;
+        };
+        /**
+         * ScriptedEvent
+         * @description An event the simulated user sends ``after`` the run started.
+         */
+        ScriptedEvent: {
+            /**
+             * After
+             * Format: duration
+             * @default PT0S
+             */
+            after: string;
+            /**
+             * Name
+             * @example order_completed
+             */
+            name: string;
+            /** Properties */
+            properties?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * Id
+             * @description Default: simulated-event-<n>; repeat one to test dedup
+             */
+            id?: string | null;
+        };
+        /** SimulatedAction */
+        SimulatedAction: {
+            /** Node Id */
+            node_id: string;
+            /** Type */
+            type: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Journey
+             * @description The key of the journey that ran it (a subjourney's, inside one)
+             */
+            journey: string;
+            /** @description The node's config with every template rendered */
+            params: components["schemas"]["JsonValue"];
+        };
+        /** SimulationRequest */
+        SimulationRequest: {
+            /** @description The journey document (its JSON Schema: GET /api/v1/schema) */
+            journey: components["schemas"]["JsonValue"];
+            /**
+             * Input
+             * @description The trigger's properties
+             */
+            input?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * User
+             * @description The user: {"id": ..., <attributes>}
+             */
+            user?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * Events
+             * @description Events the user sends, in order
+             */
+            events?: components["schemas"]["ScriptedEvent"][];
+            /**
+             * Outputs
+             * @description What actions answer, by node id, e.g. {"reserve_stock": {"status": 409}}
+             */
+            outputs?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * Start
+             * @description Start of the virtual clock; default now
+             */
+            start?: string | null;
+        };
+        /** SimulationResult */
+        SimulationResult: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "waiting" | "completed" | "failed" | "cancelled" | "exited" | "timed_out";
+            /** Path */
+            path: string[];
+            /** Steps */
+            steps: components["schemas"]["StepRecord"][];
+            /** Actions */
+            actions: components["schemas"]["SimulatedAction"][];
+            /** Error */
+            error?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Nodes
+             * @description Each finished node's output
+             */
+            nodes?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * User
+             * @description The simulated user at the end
+             */
+            user?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Ended At
+             * Format: date-time
+             * @description The virtual time of the last happening
+             */
+            ended_at: string;
+            /** Happenings */
+            happenings: number;
+            /**
+             * Limit Reached
+             * @description Stopped at the bound of happenings, unfinished
+             * @default false
+             */
+            limit_reached: boolean;
         };
         /** StartRun */
         StartRun: {
@@ -292,6 +967,20 @@ export interface components {
             /** Iteration */
             iteration?: number | null;
         };
+        /** UserView */
+        UserView: {
+            /** Id */
+            id: string;
+            /** Attributes */
+            attributes: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -304,6 +993,57 @@ export interface components {
             input?: unknown;
             /** Context */
             ctx?: Record<string, never>;
+        };
+        /** ValidationResult */
+        ValidationResult: {
+            /**
+             * Valid
+             * @description No errors (warnings do not count): the journey can be published
+             */
+            valid: boolean;
+            /** Issues */
+            issues: components["schemas"]["Issue"][];
+        };
+        /** VersionDetail */
+        VersionDetail: {
+            /** Version */
+            version: number;
+            /** Message */
+            message: string;
+            /**
+             * Author
+             * @description Who published it; null until the API authenticates users
+             */
+            author: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Document
+             * @description The journey document, as published
+             */
+            document: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+        };
+        /** VersionSummary */
+        VersionSummary: {
+            /** Version */
+            version: number;
+            /** Message */
+            message: string;
+            /**
+             * Author
+             * @description Who published it; null until the API authenticates users
+             */
+            author: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
     };
     responses: never;
@@ -338,13 +1078,272 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request contradicts the journey's state or an existing key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description A dependency (the engine, the database) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
                 };
             };
         };
@@ -375,13 +1374,71 @@ export interface operations {
                     "application/json": components["schemas"]["Page_RunSummary_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
                 };
             };
         };
@@ -411,13 +1468,71 @@ export interface operations {
                     "application/json": components["schemas"]["Page_RunSummary_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
                 };
             };
         };
@@ -442,6 +1557,73 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -449,6 +1631,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description A dependency (the engine, the database) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
                 };
             };
         };
@@ -473,6 +1722,73 @@ export interface operations {
                     "text/event-stream": unknown;
                 };
             };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -480,6 +1796,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description A dependency (the engine, the database) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
                 };
             };
         };
@@ -504,6 +1887,140 @@ export interface operations {
                     "application/json": components["schemas"]["Cancelling"];
                 };
             };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request contradicts the journey's state or an existing key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -511,6 +2028,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description A dependency (the engine, the database) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
                 };
             };
         };
@@ -537,13 +2121,3842 @@ export interface operations {
                     "application/json": components["schemas"]["JourneyStats"];
                 };
             };
-            /** @description Validation Error */
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    get_user_api_v1_users__user_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    replace_user_api_v1_users__user_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description The body cannot be read (it is not UTF-8, say) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The body is larger than 262144 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    merge_user_api_v1_users__user_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description The body cannot be read (it is not UTF-8, say) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The body is larger than 262144 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    receive_events_api_v1_events_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncomingEvent"] | components["schemas"]["EventBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description The body cannot be read (it is not UTF-8, say) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The body is larger than 4194304 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    health_api_v1_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description A check failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    node_types_api_v1_node_types_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeTypeInfo"][];
+                };
+            };
+        };
+    };
+    document_schema_api_v1_schema_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    validate_document_api_v1_validate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonValue"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationResult"];
+                };
+            };
+            /** @description The body cannot be read (it is not UTF-8, say) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The body is larger than the endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    simulate_api_v1_simulate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulationRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationResult"];
+                };
+            };
+            /** @description The body cannot be read (it is not UTF-8, say) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The body is larger than the endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    list_journeys_api_v1_journeys_get: {
+        parameters: {
+            query?: {
+                /** @description Only journeys in this status */
+                status?: ("draft" | "active" | "paused" | "archived") | null;
+                /** @description Items per page */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_JourneySummary_"];
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    create_journey_api_v1_journeys_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description The revision, quoted: "3"; send it as If-Match */
+                    ETag?: string;
+                    /** @description The URL of what was created */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JourneyDetail"];
+                };
+            };
+            /** @description The body cannot be read (it is not UTF-8, say) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request contradicts the journey's state or an existing key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The body is larger than the endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    get_journey_api_v1_journeys__key__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The journey's key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The revision, quoted: "3"; send it as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JourneyDetail"];
+                };
+            };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    save_journey_api_v1_journeys__key__put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The revision the change is based on, as the ETag gave it ("3"); "*" or none: any */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The journey's key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The revision, quoted: "3"; send it as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JourneyDetail"];
+                };
+            };
+            /** @description The body cannot be read (it is not UTF-8, say) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request contradicts the journey's state or an existing key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description If-Match names a revision that is no longer the current one; nothing was changed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The body is larger than the endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    archive_journey_api_v1_journeys__key__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The journey's key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    publish_journey_api_v1_journeys__key__publish_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The revision the change is based on, as the ETag gave it ("3"); "*" or none: any */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The journey's key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description The URL of what was created */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionSummary"];
+                };
+            };
+            /** @description The body cannot be read (it is not UTF-8, say) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request contradicts the journey's state or an existing key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description If-Match names a revision that is no longer the current one; nothing was changed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The body is larger than the endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    pause_journey_api_v1_journeys__key__pause_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The journey's key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JourneySummary"];
+                };
+            };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request contradicts the journey's state or an existing key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    resume_journey_api_v1_journeys__key__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The journey's key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JourneySummary"];
+                };
+            };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request contradicts the journey's state or an existing key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    list_journey_versions_api_v1_journeys__key__versions_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description The journey's key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_VersionSummary_"];
+                };
+            };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    get_journey_version_api_v1_journeys__key__versions__version__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The journey's key */
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+            /** @description No such journey or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
                 };
             };
         };
