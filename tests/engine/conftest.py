@@ -44,7 +44,7 @@ async def temporal() -> AsyncIterator[WorkflowEnvironment]:
         data_converter=pydantic_data_converter,
         dev_server_extra_args=[
             *("--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true"),
-            *("--dynamic-config-value", "history.timerProcessorMaxTimeShift=\"10ms\""),
+            *("--dynamic-config-value", 'history.timerProcessorMaxTimeShift="10ms"'),
         ],
     )
     yield env
