@@ -218,3 +218,12 @@ async def test_simulate_refuses_a_clock_past_the_calendar(
 
     assert response.status_code == 422
     assert "9999" in response.json()["detail"]
+
+
+def test_a_problem_quoting_an_unpaired_surrogate_still_encodes() -> None:
+    from journey.api.problems import problem
+
+    response = problem(422, "bad \ud800 input")
+
+    assert response.headers["content-type"] == "application/problem+json"
+    assert json.loads(response.body)["detail"] == "bad \ud800 input"

@@ -4,6 +4,7 @@ FastAPI's own 422s, unknown routes, wrong methods and unexpected exceptions incl
 never sees an HTML page or a bare traceback, and a 5xx is always a bug or an outage.
 """
 
+import json
 from http import HTTPStatus
 from typing import Any
 
@@ -19,6 +20,16 @@ MEDIA_TYPE = "application/problem+json"
 _log = structlog.get_logger("journey.api")
 
 
+class ProblemResponse(JSONResponse):
+    """problem+json rendered as ASCII: an error that quotes the client's own bad input (an
+    unpaired surrogate, say) must still encode, or the error itself would become a 500."""
+
+    media_type = MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 def problem(status: int, detail: str, *, title: str | None = None, **extra: Any) -> JSONResponse:
     body = {
         "type": "about:blank",
@@ -27,7 +38,7 @@ def problem(status: int, detail: str, *, title: str | None = None, **extra: Any)
         "detail": detail,
         **extra,
     }
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return ProblemResponse(body, status_code=status)
 
 
 async def _journey_error(_request: Request, error: Exception) -> JSONResponse:
