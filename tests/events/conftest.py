@@ -23,6 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 from journey.dsl.core.messages import Event
 from journey.events import DeadLetters, Router, RoutingTables, SqlEventConsumer
 from journey.events.backoff import Backoff
+from journey.events.run_index import RunIndexReader
 from journey.store.database import Database
 from journey.store.engine import write_transaction
 from journey.store.models import ConsumerOffsetRow, EventRow, JourneyRow, JourneyVersionRow, RunRow
@@ -64,9 +65,36 @@ async def eventually(check: Callable[[], Awaitable[bool]], *, within: float = 20
         await asyncio.sleep(0.02)
 
 
+async def publish(
+    database: Database, workspace: str, document: dict[str, Any], *, status: str = "active"
+) -> int:
+    """Store ``document`` as the journey's next published version, as the journeys service would,
+    and give the journey ``status``; return the version's number."""
+    key = document["key"]
+    async with write_transaction(database.sessions) as session:
+        row = await session.get(JourneyRow, (workspace, key))
+        if row is None:
+            row = JourneyRow(workspace_id=workspace, key=key, name=document["name"], draft=document)
+            session.add(row)
+        version = (row.published_version or 0) + 1
+        session.add(
+            JourneyVersionRow(workspace_id=workspace, journey_key=key, version=version, document=document)
+        )
+        await session.flush()
+        row.published_version = version
+        row.status = status
+    return version
+
+
+async def set_status(database: Database, workspace: str, key: str, status: str) -> None:
+    async with write_transaction(database.sessions) as session:
+        row = await session.get(JourneyRow, (workspace, key))
+        assert row is not None
+        row.status = status
+
+
 class Routing:
-    """A workspace with a router reading its event log; journeys are published straight into
-    the tables, as the journeys service would."""
+    """A workspace with a router reading its event log."""
 
     def __init__(self, database: Database, client: Client, workspace: str) -> None:
         self.database = database
@@ -84,6 +112,7 @@ class Routing:
             client=client or self.client,
             task_queue=TASK_QUEUE,
             runs=self.runs,
+            index=RunIndexReader(self.database),
             users=self.users,
             dead_letters=DeadLetters(self.database, self.workspace),
             retry=FAST_RETRY,
@@ -103,29 +132,10 @@ class Routing:
         await asyncio.gather(task, return_exceptions=True)
 
     async def publish(self, document: dict[str, Any], *, status: str = "active") -> int:
-        """Store ``document`` as the journey's next published version; return its number."""
-        key = document["key"]
-        async with write_transaction(self.database.sessions) as session:
-            row = await session.get(JourneyRow, (self.workspace, key))
-            if row is None:
-                row = JourneyRow(workspace_id=self.workspace, key=key, name=document["name"], draft=document)
-                session.add(row)
-            version = (row.published_version or 0) + 1
-            session.add(
-                JourneyVersionRow(
-                    workspace_id=self.workspace, journey_key=key, version=version, document=document
-                )
-            )
-            await session.flush()
-            row.published_version = version
-            row.status = status
-        return version
+        return await publish(self.database, self.workspace, document, status=status)
 
     async def set_status(self, key: str, status: str) -> None:
-        async with write_transaction(self.database.sessions) as session:
-            row = await session.get(JourneyRow, (self.workspace, key))
-            assert row is not None
-            row.status = status
+        await set_status(self.database, self.workspace, key, status)
 
     async def send(self, *events: Event) -> None:
         await self.log.append(events)

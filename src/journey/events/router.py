@@ -40,6 +40,7 @@ from journey.events.backoff import RETRY, Backoff
 from journey.events.consumer import Delivery, EventConsumer
 from journey.events.dead_letters import DeadLetters
 from journey.events.routing_table import EventRoute, RoutingTable, RoutingTables
+from journey.events.run_index import ActiveRun, IndexView, RunIndexReader
 from journey.events.starter import Outcome, RunStarter
 from journey.events.triggering import TriggerFailed, decide, run_id_of
 from journey.store.runs import RunStore
@@ -63,6 +64,7 @@ class Router:
         client: Client,
         task_queue: str,
         runs: RunStore,
+        index: RunIndexReader,
         users: UserStore,
         dead_letters: DeadLetters,
         concurrency: int = CONCURRENCY,
@@ -71,7 +73,7 @@ class Router:
         self._consumer = consumer
         self._tables = tables
         self._client = client
-        self._runs = runs
+        self._index = index
         self._users = users
         self._dead_letters = dead_letters
         self._starter = RunStarter(client, runs, task_queue)
@@ -90,12 +92,16 @@ class Router:
         by_user: defaultdict[object, list[Delivery]] = defaultdict(list)
         for delivery in deliveries:
             by_user[delivery.event.user_id or object()].append(delivery)
+        users = {user for user in by_user if isinstance(user, str)}
+        candidates = {run_id_of(r, d.event.id) for d in deliveries for r in table.routes(d.event.name)}
+        view = await self._retrying("reading the run index", partial(self._index.view, users, candidates))
         gate = asyncio.Semaphore(self._concurrency)
 
         async def in_order(chain: list[Delivery]) -> None:
             async with gate:
                 for delivery in chain:
-                    await self._retrying("routing an event", partial(self._route, delivery, table), delivery)
+                    route = partial(self._route, delivery, table, view)
+                    await self._retrying("routing an event", route, delivery)
 
         async with asyncio.TaskGroup() as group:
             for chain in by_user.values():
@@ -115,7 +121,7 @@ class Router:
                 _log.warning(f"{what} failed", attempt=failures, retry_in=delay, error=repr(error), **context)
                 await asyncio.sleep(delay)
 
-    async def _route(self, delivery: Delivery, table: RoutingTable) -> None:
+    async def _route(self, delivery: Delivery, table: RoutingTable, view: IndexView) -> None:
         event = delivery.event
         routes = table.routes(event.name)
         trigger: dict[str, JsonValue] = event.model_dump(mode="json")
@@ -124,10 +130,10 @@ class Router:
         if event.user_id is not None:
             user = {**(attributes or {}), "id": event.user_id}
         for route in routes:
-            await self._start(delivery, route, trigger, user, attributes)
+            await self._start(delivery, route, trigger, user, attributes, view)
         if event.user_id is not None:
             started_here = {run_id_of(route, event.id) for route in routes}
-            await self._signal(delivery, table, started_here)
+            await self._signal(delivery, table, view.active_of(event.user_id), started_here)
 
     async def _start(
         self,
@@ -136,13 +142,14 @@ class Router:
         trigger: dict[str, JsonValue],
         user: dict[str, JsonValue] | None,
         attributes: dict[str, JsonValue] | None,
+        view: IndexView,
     ) -> None:
         fields = {**_fields(delivery), "journey": route.key, "version": route.version}
         try:
             planned = decide(route, trigger, user)
             if planned is None:
                 return
-            outcome = await self._starter.start(planned, delivery.event, trigger, attributes)
+            outcome = await self._starter.start(planned, delivery.event, trigger, attributes, view)
         except TriggerFailed as failure:
             await self._give_up(delivery, f"journey {route.key} v{route.version}: {failure}", fields)
             return
@@ -155,30 +162,25 @@ class Router:
         log = _log.info if outcome is Outcome.STARTED else _log.debug
         log(f"run {outcome}", run_id=planned.run_id, trigger_key=planned.trigger_key, **fields)
 
-    async def _signal(self, delivery: Delivery, table: RoutingTable, started_here: set[str]) -> None:
-        event = delivery.event
-        assert event.user_id is not None
-        active = await self._runs.active_of_user(event.user_id)
-        targets = [
-            run_id for run_id, key in active if run_id not in started_here and table.listens(key, event.name)
-        ]
+    async def _signal(
+        self, delivery: Delivery, table: RoutingTable, active: list[ActiveRun], started_here: set[str]
+    ) -> None:
+        name = delivery.event.name
         async with asyncio.TaskGroup() as group:
-            for run_id in targets:
-                group.create_task(self._signal_run(delivery, run_id))
+            for run in active:
+                if run.run_id not in started_here and table.listens(run.journey_key, name):
+                    group.create_task(self._signal_run(delivery, run))
 
-    async def _signal_run(self, delivery: Delivery, run_id: str) -> None:
-        row = await self._runs.get(run_id)
-        if row is None:
-            return
-        fields = {**_fields(delivery), "journey": row.journey_key, "run_id": run_id}
+    async def _signal_run(self, delivery: Delivery, run: ActiveRun) -> None:
+        fields = {**_fields(delivery), "journey": run.journey_key, "run_id": run.run_id}
         try:
-            await self._client.get_workflow_handle(row.workflow_id).signal(SIGNAL, delivery.event)
+            await self._client.get_workflow_handle(run.workflow_id).signal(SIGNAL, delivery.event)
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
                 return  # the run has ended since the index said it was active
             if error.status not in _REJECTED:
                 raise
-            await self._give_up(delivery, f"run {run_id}: Temporal rejected the signal: {error}", fields)
+            await self._give_up(delivery, f"run {run.run_id}: Temporal rejected the signal: {error}", fields)
             return
         _log.debug("run signalled", **fields)
 

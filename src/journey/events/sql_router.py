@@ -9,6 +9,7 @@ from temporalio.client import Client
 from journey.events.dead_letters import DeadLetters
 from journey.events.router import Router
 from journey.events.routing_table import RoutingTables
+from journey.events.run_index import RunIndexReader
 from journey.events.sql_consumer import SqlEventConsumer
 from journey.store.database import Database
 from journey.store.models import DEFAULT_WORKSPACE
@@ -27,6 +28,7 @@ def sql_router(
         client=client,
         task_queue=task_queue,
         runs=RunStore(database),
+        index=RunIndexReader(database),
         users=UserStore(database),
         dead_letters=DeadLetters(database, workspace_id),
     )

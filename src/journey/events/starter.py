@@ -7,8 +7,9 @@ the router died right after starting it. The price is a row to remove when Tempo
 the start because ``reentry`` says no.
 
 Redelivery is told apart from reentry by the run id, which the event fixes: a row of that run
-id that has ended means the work is done; a refusal of a start whose row was already there is
-ours if the workflow holding the id carries our run id in its memo.
+id (the batch's ``IndexView`` says) that has ended means the work is done; a refusal of a start
+whose row was already there is ours if the workflow holding the id carries our run id in its
+memo.
 """
 
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from temporalio.client import Client
 from journey.dsl.core.messages import FINAL_STATUSES, Event
 from journey.engine.ids import start_policy
 from journey.engine.runs import RunAlreadyActive, start_run
+from journey.events.run_index import ActiveRun, IndexView
 from journey.events.triggering import PlannedStart
 from journey.store.runs import RunRecord, RunStore
 
@@ -44,25 +46,29 @@ class RunStarter:
         event: Event,
         trigger: dict[str, JsonValue],
         attributes: dict[str, JsonValue] | None,
+        view: IndexView,
     ) -> Outcome:
-        """``attributes``: the user's, when the router read them to decide (the run then skips
-        its own first read)."""
+        """Start the run ``planned`` for ``event``, keeping ``view`` current.
+
+        ``attributes``: the user's, when the router read them to decide (the run then skips
+        its own first read).
+        """
         route, run_id, user_id = planned.route, planned.run_id, event.user_id
         journey = route.journey
-        earlier = await self._runs.get(run_id)
-        if earlier is not None and earlier.status in FINAL_STATUSES:
+        earlier = view.statuses.get(run_id)
+        if earlier in FINAL_STATUSES:
             return Outcome.ALREADY_STARTED
+        policy = start_policy(
+            journey_key=route.key,
+            reentry=journey.settings.reentry,
+            user_id=user_id,
+            trigger_key=planned.trigger_key,
+            run_id=run_id,
+        )
         if earlier is None:
             once = journey.settings.reentry == "once" and user_id is not None
             if once and await self._runs.has_run(route.key, user_id or ""):
                 return Outcome.REFUSED
-            policy = start_policy(
-                journey_key=route.key,
-                reentry=journey.settings.reentry,
-                user_id=user_id,
-                trigger_key=planned.trigger_key,
-                run_id=run_id,
-            )
             await self._runs.started(
                 RunRecord(
                     run_id=run_id,
@@ -74,6 +80,7 @@ class RunStarter:
                     started_at=datetime.now(UTC),
                 )
             )
+        view.started(user_id, ActiveRun(run_id, route.key, policy.workflow_id))
         try:
             await start_run(
                 self._client,
@@ -90,6 +97,7 @@ class RunStarter:
             if earlier is not None and await self._holds(refusal.workflow_id, run_id):
                 return Outcome.ALREADY_STARTED
             await self._runs.forget(run_id)
+            view.forgotten(user_id, run_id)
             return Outcome.REFUSED
         return Outcome.STARTED
 

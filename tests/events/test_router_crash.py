@@ -1,0 +1,180 @@
+"""``journey router`` killed with SIGKILL twice in the middle of 1,000 events for 200 users.
+
+Each user updates two carts, views a page and completes both orders, interleaved with the other
+users' events at random (each user's in order). The abandoned-cart journey starts one run per
+user and cart, which waits for that cart's order. The router runs as a real process (the console
+script, on the session's Temporal and database); it is killed at two random points and started
+again each time. In the end every run the events ask for exists exactly once (in the run index
+and in Temporal), and each completed by taking its own order event, once. The seed is printed,
+to replay a failure.
+"""
+
+import asyncio
+import ctypes
+import os
+import random
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from journey.dsl.core.messages import Event
+from journey.engine.ids import event_run_id
+from journey.settings import Settings
+from journey.store.database import Database
+from journey.store.models import DEFAULT_WORKSPACE, ConsumerOffsetRow, EventRow
+from journey.store.runs import RunStore
+from journey.store.sql_event_log import SqlEventLog
+from tests.events.conftest import TASK_QUEUE, event, eventually, publish
+from tests.events.journeys import waits_for
+
+pytestmark = pytest.mark.integration
+
+USERS = 200
+JOURNEY = "crash-carts"
+JOURNEY_CLI = Path(sys.executable).parent / "journey"
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child: the kernel kills the router if the test process dies first."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+@asynccontextmanager
+async def _router_process(settings: Settings, temporal_address: str, log: Path) -> AsyncIterator[Any]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("JOURNEY_")}
+    env.update(
+        JOURNEY_DATA_DIR=str(settings.data_dir),
+        JOURNEY_DATABASE_URL=settings.resolved_database_url,
+        JOURNEY_TEMPORAL_ADDRESS=temporal_address,
+        JOURNEY_TEMPORAL_TASK_QUEUE=TASK_QUEUE,
+        JOURNEY_LOG_LEVEL="warning",
+    )
+    with log.open("ab") as output:
+        process = await asyncio.create_subprocess_exec(
+            str(JOURNEY_CLI),
+            "router",
+            env=env,
+            stdout=output,
+            stderr=output,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await process.wait()
+
+
+def _events(rng: random.Random) -> Iterator[tuple[Event, str | None]]:
+    """Every user's five events, users interleaved at random; each cart event with the id of
+    the order event its run must take."""
+    queues: list[list[tuple[Event, str | None]]] = []
+    for number in range(USERS):
+        user = f"crash-user-{number}"
+        first, second = (event("order_completed", user, cart_id=cart) for cart in ("c1", "c2"))
+        queues.append(
+            [
+                (event("cart_updated", user, cart_id="c1"), first.id),
+                (event("cart_updated", user, cart_id="c2"), second.id),
+                (event("page_viewed", user, path="/"), None),
+                (first, None),
+                (second, None),
+            ]
+        )
+    while queues:
+        queue = rng.choice(queues)
+        yield queue.pop(0)
+        if not queue:
+            queues.remove(queue)
+
+
+async def _offset(database: Database) -> int:
+    async with database.sessions() as session:
+        offset = await session.scalar(
+            select(ConsumerOffsetRow.sequence).where(
+                ConsumerOffsetRow.workspace_id == DEFAULT_WORKSPACE, ConsumerOffsetRow.consumer == "router"
+            )
+        )
+    return offset or 0
+
+
+async def test_the_router_survives_two_kill_9_without_losing_or_repeating_anything(
+    temporal: WorkflowEnvironment,
+    router_client: Client,
+    worker: None,
+    engine_settings: Settings,
+    engine_database: Database,
+    tmp_path: Path,
+) -> None:
+    seed = random.randrange(2**32)
+    print(f"\nseed {seed}")
+    rng = random.Random(seed)
+    document = waits_for(
+        JOURNEY,
+        "cart_updated",
+        "order_completed",
+        wait_filter="event.properties.cart_id == trigger.properties.cart_id",
+        trigger_key="{{ event.properties.cart_id }}",
+    )
+    version = await publish(engine_database, DEFAULT_WORKSPACE, document)
+    sent = list(_events(rng))
+    expected = {event_run_id(e.id, JOURNEY, version): order for e, order in sent if order is not None}
+    await SqlEventLog(engine_database).append([e for e, _order in sent])
+    async with engine_database.sessions() as session:
+        last = await session.scalar(select(func.max(EventRow.sequence)))
+    first = last - len(sent) + 1
+    address = temporal.client.service_client.config.target_host
+    log = tmp_path / "router.log"
+
+    began = time.monotonic()
+    kills: list[int] = []
+    for low, high in ((0.1, 0.4), (0.6, 0.85)):
+        async with _router_process(engine_settings, address, log) as process:
+            threshold = first + int(rng.uniform(low, high) * len(sent))
+
+            async def past_threshold(at: int = threshold) -> bool:
+                return await _offset(engine_database) >= at
+
+            await eventually(past_threshold, within=60, what=f"the router passing event {threshold}")
+            await asyncio.sleep(rng.uniform(0, 0.3))  # a random point within the next batch
+            process.send_signal(signal.SIGKILL)
+            assert await process.wait() == -signal.SIGKILL
+            kills.append(await _offset(engine_database) - first + 1)
+    async with _router_process(engine_settings, address, log):
+        runs = RunStore(engine_database)
+
+        async def all_completed() -> bool:
+            rows = await runs.of_journey(JOURNEY)
+            return len(rows) >= len(expected) and all(row.status == "completed" for row in rows)
+
+        await eventually(all_completed, within=120, what=f"{len(expected)} runs completing")
+        rows = await runs.of_journey(JOURNEY)
+        settled = time.monotonic()
+
+    assert kills[0] < kills[1] < len(sent), f"the kills did not come mid-stream: {kills}"
+    assert {row.run_id for row in rows} == set(expected), "a run missing or one too many"
+    for row in rows:
+        assert [step["node_id"] for step in row.steps] == ["start", "wait", "done"]
+        [wait] = [step for step in row.steps if step["node_id"] == "wait"]
+        assert wait["output"]["id"] == expected[row.run_id], "a run took another cart's order"
+
+    async def counted() -> bool:
+        found = await router_client.count_workflows(f'JourneyKey = "{JOURNEY}"')
+        return found.count == len(expected)
+
+    await eventually(counted, within=10, what="Temporal listing exactly the expected runs")
+    print(
+        f"{len(sent)} events, {len(expected)} runs; router killed after {kills[0]} and {kills[1]} events "
+        f"were acked; all runs completed {settled - began:.1f} s after the first start"
+    )
