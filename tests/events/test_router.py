@@ -202,7 +202,7 @@ async def test_an_event_a_filter_fails_on_is_dead_lettered_and_skipped(routing: 
     name, user = f"paid_{unique}", f"u-{unique}"
     strict, lenient = f"strict-{unique}", f"lenient-{unique}"
     await routing.publish(ends_at_once(strict, name, filter="event.properties.total > 0"))
-    await routing.publish(ends_at_once(lenient, name))
+    await routing.publish(ends_at_once(lenient, name, reentry="always"))
 
     await routing.send(event(name, user, "no-total"), event(name, user, "with-total", total=5))
     await routing.settled()

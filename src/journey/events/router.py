@@ -91,7 +91,8 @@ class Router:
     async def _handle(self, deliveries: Sequence[Delivery], table: RoutingTable) -> None:
         by_user: defaultdict[object, list[Delivery]] = defaultdict(list)
         for delivery in deliveries:
-            by_user[delivery.event.user_id or object()].append(delivery)
+            user_id = delivery.event.user_id
+            by_user[user_id if user_id is not None else object()].append(delivery)
         users = {user for user in by_user if isinstance(user, str)}
         candidates = {run_id_of(r, d.event.id) for d in deliveries for r in table.routes(d.event.name)}
         view = await self._retrying("reading the run index", partial(self._index.view, users, candidates))
