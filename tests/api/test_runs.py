@@ -154,11 +154,12 @@ async def test_starts_that_cannot_happen_are_problems(api: httpx.AsyncClient, ke
     assert unknown.status_code == 404
 
     await _publish(api, key, [{"id": "note", "type": "log", "config": {"message": "hi"}}])
+    missing_version = await api.post(f"/api/v1/journeys/{key}/runs", json={"user_id": "x", "version": 9})
+    assert missing_version.status_code == 404
+    assert "no version 9" in missing_version.json()["detail"]
+
     assert (await api.post(f"/api/v1/journeys/{key}/pause")).status_code == 200
     paused = await api.post(f"/api/v1/journeys/{key}/runs", json={"user_id": "x"})
     assert paused.status_code == 409
     assert "paused" in paused.json()["detail"]
-
-    missing_version = await api.post(f"/api/v1/journeys/{key}/runs", json={"user_id": "x", "version": 9})
-    assert missing_version.status_code == 404
     assert (await api.get("/api/v1/runs/not-a-run")).status_code == 404
