@@ -1,11 +1,12 @@
 """Write what the designer is generated from: the API's OpenAPI and the node registry.
 
-    python scripts/gen_web_types.py          # write web/src/api/openapi.json, node-types.json
+    python scripts/gen_web_types.py          # write web/src/api/{openapi,node-types,journey-schema}.json
     python scripts/gen_web_types.py --check  # exit 1 when a written file is stale
 
 ``make web-types`` runs this and then openapi-typescript (openapi.json -> schema.d.ts). The
-designer reads node types from the API at run time; ``node-types.json`` is the copy its unit
-tests run against. ``tests/e2e/test_generated.py`` and a vitest test fail when either is stale.
+designer reads node types and the document schema from the API at run time;
+``node-types.json`` and ``journey-schema.json`` are the copies its unit tests run against.
+``tests/e2e/test_generated.py`` (the JSON files) and a vitest test (schema.d.ts) fail when stale.
 """
 
 import argparse
@@ -16,7 +17,7 @@ from typing import Any
 
 from journey.api.app import create_app
 from journey.api.state import ApiState
-from journey.dsl.schema import node_types_payload
+from journey.dsl.schema import journey_schema, node_types_payload
 from journey.settings import Settings
 from journey.store.database import Database
 from journey.store.sql_event_log import SqlEventLog
@@ -37,6 +38,7 @@ def generated() -> dict[Path, str]:
     return {
         API_DIR / "openapi.json": _dump(openapi()),
         API_DIR / "node-types.json": _dump(node_types_payload()),
+        API_DIR / "journey-schema.json": _dump(journey_schema()),
     }
 
 

@@ -19,10 +19,13 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    // The document schema only adds forms (node retries, journey settings): it may fail alone.
+    const schema = api.documentSchema().catch(() => null);
     api
       .nodeTypes()
-      .then((types) => {
+      .then(async (types) => {
         useEditor.getState().setRegistry(makeRegistry(types));
+        useEditor.getState().setDocumentSchema(await schema);
         setRegistry("ready");
       })
       .catch((error: unknown) => setRegistry(error instanceof Error ? error.message : String(error)));

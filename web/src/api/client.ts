@@ -5,7 +5,7 @@
  */
 import createClient from "openapi-fetch";
 
-import type { Issue, JourneyDocument } from "./document";
+import type { Issue, JourneyDocument, JsonObject } from "./document";
 import type { NodeTypeSpec } from "../nodes/registry";
 import type { components, paths } from "./schema";
 
@@ -58,6 +58,8 @@ const asBody = (doc: JourneyDocument) => doc as unknown as Record<string, Schema
 
 export const api = {
   nodeTypes: async () => (await unwrap(client.GET("/api/v1/node-types"))) as unknown as NodeTypeSpec[],
+
+  documentSchema: async () => (await unwrap(client.GET("/api/v1/schema"))) as JsonObject,
 
   validate: (doc: JourneyDocument) => unwrap(client.POST("/api/v1/validate", { body: asBody(doc) })),
 

@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 import nodeTypes from "../api/node-types.json";
 import type { JsonObject } from "../api/document";
-import { defaultConfig, fieldErrors, formSchema, uiSchemaFor, words } from "./schema";
+import { defaultConfig, fieldErrors, formSchema, nodeExtrasSchema, settingsSchema, uiSchemaFor, words } from "./schema";
 
 const schemaOf = (type: string) => (nodeTypes as unknown as { type: string; config_schema: JsonObject }[]).find((spec) => spec.type === type)!.config_schema;
 
@@ -56,4 +58,21 @@ describe("fieldErrors", () => {
     expect(fieldErrors(issues, "/nodes/1/config")).toEqual({ to: { __errors: ["to is required"] }, cases: { "0": { id: { __errors: ["bad id"] } } } });
   });
   it("says words", () => expect(words("SwitchCase")).toBe("Switch case"));
+});
+
+describe("document-level forms", () => {
+  const documentSchema = JSON.parse(readFileSync(join(__dirname, "..", "api", "journey-schema.json"), "utf-8"));
+
+  it("offers retry, timeout and on_error for actions only", () => {
+    const extras = nodeExtrasSchema(documentSchema, "webhook");
+    expect(Object.keys(extras?.properties as object)).toEqual(["retry", "timeout", "on_error"]);
+    expect(JSON.stringify(extras)).not.toContain("$ref");
+    expect(nodeExtrasSchema(documentSchema, "condition")).toBeNull();
+    expect(nodeExtrasSchema(null, "webhook")).toBeNull();
+  });
+
+  it("offers the journey's settings", () => {
+    const settings = settingsSchema(documentSchema);
+    expect(Object.keys(settings?.properties as object)).toContain("reentry");
+  });
 });

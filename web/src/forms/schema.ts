@@ -43,6 +43,7 @@ function reshape(value: Json, defs: JsonObject, depth: number): Json {
   for (const [key, child] of Object.entries(node)) {
     out[key] = key === "const" || key === "default" || key === "enum" || key === "examples" ? child : reshape(child, defs, depth + 1);
   }
+  if (typeof out.title === "string") out.title = words(out.title);
   if (Array.isArray(out.oneOf)) {
     out.oneOf = out.oneOf.map((option) => (isJsonObject(option) && typeof option.title === "string" ? { ...option, title: words(option.title) } : option));
   }
@@ -126,4 +127,36 @@ export function fieldErrors(issues: { path?: string | null; message: string }[],
 function messageOnly(message: string): string {
   const index = message.indexOf("': ");
   return index >= 0 ? message.slice(index + 3) : message;
+}
+
+/** The document-level fields of nodes of `nodeType` (retry, timeout, on_error for actions): a
+ * form schema from the journey schema's node variant, without what the inspector shows itself. */
+export function nodeExtrasSchema(documentSchema: JsonObject | null, nodeType: string): JsonObject | null {
+  const defs = documentSchema && isJsonObject(documentSchema.$defs) ? documentSchema.$defs : null;
+  if (defs === null) return null;
+  for (const variant of Object.values(defs)) {
+    if (!isJsonObject(variant) || !isJsonObject(variant.properties)) continue;
+    const type = variant.properties.type;
+    if (!isJsonObject(type) || type.const !== nodeType) continue;
+    const picked: JsonObject = {};
+    for (const [name, property] of Object.entries(variant.properties)) {
+      if (!SHOWN_ELSEWHERE.has(name)) picked[name] = property;
+    }
+    if (Object.keys(picked).length === 0) return null;
+    return formSchema({ type: "object", properties: picked, $defs: defs });
+  }
+  return null;
+}
+
+const SHOWN_ELSEWHERE = new Set(["id", "type", "name", "description", "config", "position"]);
+
+/** The form schema of a document's `settings` (entry, exit, quiet hours, duration). */
+export function settingsSchema(documentSchema: JsonObject | null): JsonObject | null {
+  if (documentSchema === null || !isJsonObject(documentSchema.properties)) return null;
+  const settings = documentSchema.properties.settings;
+  if (!isJsonObject(settings)) return null;
+  const schema = formSchema({ ...settings, $defs: documentSchema.$defs ?? {} });
+  delete schema.title;
+  delete schema.description;
+  return schema;
 }

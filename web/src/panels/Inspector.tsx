@@ -7,7 +7,7 @@ import { useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
 import { type Issue, type JsonObject, isJsonObject } from "../api/document";
-import { fieldErrors, formSchema, uiSchemaFor } from "../forms/schema";
+import { fieldErrors, formSchema, nodeExtrasSchema, settingsSchema, uiSchemaFor } from "../forms/schema";
 import { fields, widgets } from "../forms/widgets";
 import { NodeIcon } from "../nodes/icons";
 import type { NodeTypeSpec } from "../nodes/registry";
@@ -46,6 +46,9 @@ function MultiSelection({ count }: { count: number }) {
 function JourneyInspector() {
   const meta = useEditor((state) => state.meta);
   const updateMeta = useEditor((state) => state.updateMeta);
+  const documentSchema = useEditor((state) => state.documentSchema);
+  const issues = useEditor(useShallow((state) => state.issues.filter((issue) => issue.path?.startsWith("/settings"))));
+  const settings = useMemo(() => settingsSchema(documentSchema), [documentSchema]);
   return (
     <div className="inspector-body" data-testid="journey-inspector">
       <div className="panel-title">Journey</div>
@@ -68,6 +71,20 @@ function JourneyInspector() {
         onChange={(event) => updateMeta({ description: event.target.value })}
         data-testid="journey-description"
       />
+      {settings && (
+        <details className="section" open>
+          <summary>Entry, exit and timing</summary>
+          <SchemaForm
+            schema={settings}
+            data={isJsonObject(meta.settings) ? meta.settings : {}}
+            pointer="/settings"
+            issues={issues}
+            idPrefix="settings"
+            testId="settings-form"
+            onChange={(value) => updateMeta({ settings: Object.keys(value).length > 0 ? value : undefined })}
+          />
+        </details>
+      )}
       <p className="muted small">Select a step to edit it. Drag steps from the left, connect a handle on the right of a step to the left of another.</p>
     </div>
   );
@@ -81,6 +98,9 @@ function NodeInspector({ id }: { id: string }) {
   const { updateConfig, updateFields, renameNode, deleteSelected } = useEditor(
     useShallow((state) => ({ updateConfig: state.updateConfig, updateFields: state.updateFields, renameNode: state.renameNode, deleteSelected: state.deleteSelected })),
   );
+  const documentSchema = useEditor((state) => state.documentSchema);
+  const nodeType = node?.data.nodeType;
+  const extras = useMemo(() => (nodeType === undefined ? null : nodeExtrasSchema(documentSchema, nodeType)), [documentSchema, nodeType]);
   const [draftId, setDraftId] = useState(id);
   const [idError, setIdError] = useState<string | null>(null);
   if (node === undefined) return null;
@@ -132,6 +152,20 @@ function NodeInspector({ id }: { id: string }) {
       </div>
       {idError && <div className="error-detail">{idError}</div>}
       {spec && <ConfigForm spec={spec} id={id} config={node.data.fields.config} pointer={`/nodes/${index}/config`} issues={issues ?? EMPTY} onChange={(config) => updateConfig(id, config)} />}
+      {extras && (
+        <details className="section" open={Object.keys(extras.properties as object).some((name) => node.data.fields[name] !== undefined)}>
+          <summary>Retries and errors</summary>
+          <SchemaForm
+            schema={extras}
+            data={pick(node.data.fields, Object.keys(extras.properties as object))}
+            pointer={`/nodes/${index}`}
+            issues={issues}
+            idPrefix={`node-${id}`}
+            testId="extras-form"
+            onChange={(fields) => updateFields(id, { ...Object.fromEntries(Object.keys(extras.properties as object).map((name) => [name, undefined])), ...fields })}
+          />
+        </details>
+      )}
       {issues.length > 0 && (
         <div className="node-issues" data-testid="node-issues">
           {issues.map((issue, position) => (
@@ -159,6 +193,23 @@ interface ConfigFormProps {
 
 function ConfigForm({ spec, id, config, pointer, issues, onChange }: ConfigFormProps) {
   const schema = useMemo(() => formSchema(spec.config_schema), [spec]);
+  const empty = !schema.oneOf && Object.keys((schema.properties as object | undefined) ?? {}).length === 0;
+  if (empty) return <p className="muted small">{typeof schema.description === "string" ? schema.description : "This step has no settings."}</p>;
+  return <SchemaForm schema={schema} data={config ?? {}} pointer={pointer} issues={issues} idPrefix={`cfg-${id}`} onChange={onChange} testId="config-form" />;
+}
+
+interface SchemaFormProps {
+  schema: JsonObject;
+  data: JsonObject;
+  pointer: string;
+  issues: Issue[];
+  idPrefix: string;
+  testId: string;
+  onChange: (data: JsonObject) => void;
+}
+
+/** An rjsf form of a (reshaped) schema whose issues show at their fields. */
+function SchemaForm({ schema, data, pointer, issues, idPrefix, testId, onChange }: SchemaFormProps) {
   const uiSchema = useMemo(() => ({ ...uiSchemaFor(schema), "ui:submitButtonOptions": { norender: true } }) as UiSchema, [schema]);
   const extraErrors = useMemo(() => fieldErrors(issues, pointer) as ErrorSchema, [issues, pointer]);
   // rjsf reports its own defaults as changes when it mounts: only edits by the person count.
@@ -166,23 +217,21 @@ function ConfigForm({ spec, id, config, pointer, issues, onChange }: ConfigFormP
   const touch = () => {
     touched.current = true;
   };
-  const empty = !schema.oneOf && Object.keys((schema.properties as object | undefined) ?? {}).length === 0;
-  if (empty) return <p className="muted small">{typeof schema.description === "string" ? schema.description : "This step has no settings."}</p>;
   return (
-    <div className="config-form" data-testid="config-form" onFocusCapture={touch} onMouseDownCapture={touch} onKeyDownCapture={touch}>
+    <div className="config-form" data-testid={testId} onFocusCapture={touch} onMouseDownCapture={touch} onKeyDownCapture={touch}>
       <Form
         schema={schema as RJSFSchema}
         uiSchema={uiSchema}
-        formData={config ?? {}}
+        formData={data}
         validator={validator}
         widgets={widgets}
         fields={fields}
-        idPrefix={`cfg-${id}`}
+        idPrefix={idPrefix}
         extraErrors={extraErrors}
         showErrorList={false}
         noHtml5Validate
         onChange={(event) => {
-          if (touched.current) onChange(withoutAddedDefaults(clean(event.formData) as JsonObject, config ?? {}, schema));
+          if (touched.current) onChange(withoutAddedDefaults(clean(event.formData) as JsonObject, data, schema));
         }}
       />
     </div>
@@ -213,5 +262,11 @@ export function withoutAddedDefaults(next: JsonObject, previous: JsonObject, sch
     }
     out[name] = value;
   }
+  return out;
+}
+
+function pick(fields: Record<string, unknown>, names: string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const name of names) if (fields[name] !== undefined) out[name] = fields[name] as JsonObject[string];
   return out;
 }

@@ -45,6 +45,8 @@ export interface JourneyInfo {
 
 export interface EditorState {
   registry: Registry;
+  /** The JSON Schema of a document (`GET /schema`): node envelopes and settings; null if unknown. */
+  documentSchema: JsonObject | null;
   journey: JourneyInfo | null;
   revision: number | null;
   meta: DocumentMeta;
@@ -57,6 +59,7 @@ export interface EditorState {
   savedJson: string;
 
   setRegistry: (registry: Registry) => void;
+  setDocumentSchema: (schema: JsonObject | null) => void;
   load: (detail: JourneyDetail) => void;
   markSaved: (detail: Pick<JourneyDetail, "revision" | "status" | "published_version">, json: string) => void;
   setJourneyInfo: (info: Partial<JourneyInfo>) => void;
@@ -146,6 +149,7 @@ export const useEditor = create<EditorState>()(
   temporal(
     (set, get) => ({
       registry: makeRegistry([]),
+      documentSchema: null,
       journey: null,
       revision: null,
       meta: { key: "", name: "" },
@@ -157,6 +161,7 @@ export const useEditor = create<EditorState>()(
       savedJson: "",
 
       setRegistry: (registry) => set({ registry }),
+      setDocumentSchema: (documentSchema) => set({ documentSchema }),
 
       load: (detail) => {
         const graph = toFlow(detail.draft, get().registry);
