@@ -84,6 +84,7 @@ class JourneyRunWorkflow:
         self._indexing = False
         self._index_dirty = False
         self._index_busy = False
+        self._index_closing = False
 
     @workflow.run
     async def run(self, run_input: RunInput) -> RunSnapshot:
@@ -118,7 +119,8 @@ class JourneyRunWorkflow:
         for task in self._tasks.values():
             task.cancel()
         if indexer is not None:
-            indexer.cancel()
+            self._index_closing = True
+            await indexer
             await self._record()
         return self.snapshot()
 
@@ -317,7 +319,9 @@ class JourneyRunWorkflow:
         """Record the run in the index whenever it starts or stops waiting: the latest state,
         one record at a time. The final record is written by ``run`` itself."""
         while True:
-            await workflow.wait_condition(lambda: self._index_dirty)
+            await workflow.wait_condition(lambda: self._index_dirty or self._index_closing)
+            if self._index_closing:
+                return
             self._index_dirty = False
             self._index_busy = True
             try:

@@ -40,11 +40,17 @@ class RunStore:
         self._workspace_id = workspace_id
 
     async def started(self, record: RunRecord) -> None:
-        """The starter's record: written only if the workflow has not recorded anything yet."""
+        """The starter's record: written only if the workflow has not recorded anything yet, and
+        never marking active a run that already recorded its end."""
         async with write_transaction(self._sessions) as session:
             insert = conflict_aware_insert(session, RunRow).values(self._row(record))
             await session.execute(insert.on_conflict_do_nothing())
-            if record.user_id is not None and record.status not in FINAL_STATUSES:
+            status = await session.scalar(
+                select(RunRow.status).where(
+                    RunRow.workspace_id == self._workspace_id, RunRow.run_id == record.run_id
+                )
+            )
+            if record.user_id is not None and status not in FINAL_STATUSES:
                 await self._mark_active(session, record)
 
     async def record(self, record: RunRecord) -> None:
