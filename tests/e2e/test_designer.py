@@ -132,6 +132,11 @@ def test_undo_redo_and_delete(page: Page) -> None:
     page.get_by_test_id("undo").click()
     expect(page.get_by_test_id("node-log")).to_be_visible()
 
+    page.get_by_test_id("node-log").click()
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    expect(page.get_by_test_id("node-log_2")).to_be_visible()
+
 
 def test_a_stale_save_shows_the_conflict_dialog(page: Page, live_server: LiveServer) -> None:
     key = _new_journey(page, f"Conflict {uuid.uuid4().hex[:6]}")

@@ -11,7 +11,7 @@ import { Dialog } from "../panels/Dialog";
 import { Inspector } from "../panels/Inspector";
 import { Palette } from "../panels/Palette";
 import { ProblemsPanel } from "../panels/ProblemsPanel";
-import { currentDocument, redo, undo, useEditor } from "../state/editor";
+import { CLIPBOARD_MIME, copySelection, currentDocument, parseClipboard, redo, undo, useEditor } from "../state/editor";
 import { useUi } from "../state/ui";
 
 export function EditorPage({ journeyKey, navigate }: { journeyKey: string; navigate: (path: string) => void }) {
@@ -153,6 +153,33 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
+
+  // Copy and paste steps, also between journeys and browser tabs (the clipboard holds JSON).
+  useEffect(() => {
+    const onCopy = (event: ClipboardEvent) => {
+      if (isEditable(event.target) || event.clipboardData === null) return;
+      const clip = copySelection(useEditor.getState());
+      if (clip === null) return;
+      const text = JSON.stringify(clip, null, 2);
+      event.clipboardData.setData("text/plain", text);
+      event.clipboardData.setData(CLIPBOARD_MIME, text);
+      event.preventDefault();
+      toast("info", `Copied ${clip.nodes.length} step${clip.nodes.length === 1 ? "" : "s"}`);
+    };
+    const onPaste = (event: ClipboardEvent) => {
+      if (isEditable(event.target) || event.clipboardData === null) return;
+      const clip = parseClipboard(event.clipboardData.getData(CLIPBOARD_MIME) || event.clipboardData.getData("text/plain"));
+      if (clip === null) return;
+      event.preventDefault();
+      useEditor.getState().paste(clip);
+    };
+    document.addEventListener("copy", onCopy);
+    document.addEventListener("paste", onPaste);
+    return () => {
+      document.removeEventListener("copy", onCopy);
+      document.removeEventListener("paste", onPaste);
+    };
+  }, [toast]);
 
   useEffect(() => {
     if (!dirty) return;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 
 import nodeTypes from "../api/node-types.json";
 import { type NodeTypeSpec, makeRegistry } from "../nodes/registry";
-import { beginBatch, currentDocument, endBatch, isValidConnection, redo, renamedBranches, undo, useEditor } from "./editor";
+import { beginBatch, copySelection, currentDocument, endBatch, isValidConnection, parseClipboard, redo, renamedBranches, undo, useEditor } from "./editor";
 
 const registry = makeRegistry(nodeTypes as unknown as NodeTypeSpec[]);
 
@@ -110,6 +110,36 @@ describe("the editor store", () => {
     connect("start", "out", "check");
     useEditor.getState().onNodesChange([{ type: "remove", id: "check" }]);
     expect(currentDocument().edges).toEqual([]);
+  });
+});
+
+describe("copy and paste", () => {
+  it("pastes the selected steps and their inner edges under fresh ids, as one undo step", () => {
+    load([
+      { id: "start", type: "trigger", config: { kind: "manual" }, position: { x: 0, y: 0 } },
+      { id: "check", type: "condition", config: { expression: "true" }, position: { x: 300, y: 0 } },
+      { id: "done", type: "end", position: { x: 600, y: 0 } },
+    ]);
+    connect("start", "out", "check");
+    connect("check", "true", "done");
+    useEditor.getState().select("check");
+    useEditor.getState().onNodesChange([{ type: "select", id: "done", selected: true }]);
+    const clip = parseClipboard(JSON.stringify(copySelection(useEditor.getState())));
+    expect(clip?.nodes.map((node) => node.id)).toEqual(["check", "done"]);
+    expect(clip?.edges).toHaveLength(1);
+    useEditor.getState().paste(clip!);
+    const doc = currentDocument();
+    expect(doc.nodes.map((node) => node.id)).toEqual(["start", "check", "done", "check_2", "done_2"]);
+    expect(doc.nodes[3].position).toEqual({ x: 340, y: 40 });
+    expect(doc.edges.at(-1)).toMatchObject({ source: "check_2", target: "done_2", branch: "true" });
+    expect(useEditor.getState().nodes.filter((node) => node.selected).map((node) => node.id)).toEqual(["check_2", "done_2"]);
+    undo();
+    expect(currentDocument().nodes).toHaveLength(3);
+  });
+
+  it("ignores text that is not copied steps", () => {
+    expect(parseClipboard("hello")).toBeNull();
+    expect(parseClipboard(JSON.stringify({ nodes: [] }))).toBeNull();
   });
 });
 

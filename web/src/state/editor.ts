@@ -75,6 +75,38 @@ export interface EditorState {
   select: (id: string | null) => void;
   deleteSelected: () => void;
   setPositions: (positions: Map<string, { x: number; y: number }>) => void;
+  /** Add copied steps (and the edges between them) under fresh ids; they become the selection. */
+  paste: (clip: Clipboard) => void;
+}
+
+/** What Ctrl+C puts on the clipboard: document nodes and the edges among them. */
+export interface Clipboard {
+  journeyClipboard: 1;
+  nodes: JourneyDocument["nodes"];
+  edges: JourneyDocument["edges"];
+}
+
+export const CLIPBOARD_MIME = "application/x-journey-steps+json";
+
+/** The selected steps and the edges that run between two of them, as clipboard content. */
+export function copySelection(state: Pick<EditorState, "meta" | "nodes" | "edges">): Clipboard | null {
+  const chosen = new Set(state.nodes.filter((node) => node.selected).map((node) => node.id));
+  if (chosen.size === 0) return null;
+  const doc = toDocument({
+    meta: state.meta,
+    nodes: state.nodes.filter((node) => chosen.has(node.id)).map((node) => ({ ...node, data: { ...node.data, autoPosition: undefined } })),
+    edges: state.edges.filter((edge) => chosen.has(edge.source) && chosen.has(edge.target)),
+  });
+  return { journeyClipboard: 1, nodes: doc.nodes, edges: doc.edges };
+}
+
+export function parseClipboard(text: string): Clipboard | null {
+  try {
+    const value = JSON.parse(text) as Partial<Clipboard>;
+    return value.journeyClipboard === 1 && Array.isArray(value.nodes) && Array.isArray(value.edges) ? (value as Clipboard) : null;
+  } catch {
+    return null;
+  }
 }
 
 type Tracked = Pick<EditorState, "nodes" | "edges" | "meta">;
@@ -303,6 +335,38 @@ export const useEditor = create<EditorState>()(
         set({
           nodes: nodes.filter((node) => !gone.has(node.id)),
           edges: edges.filter((edge) => !edge.selected && !gone.has(edge.source) && !gone.has(edge.target)),
+        });
+      },
+
+      paste: (clip) => {
+        const { nodes, edges, registry } = get();
+        const taken = new Set(nodes.map((node) => node.id));
+        const renamed = new Map<string, string>();
+        for (const node of clip.nodes) {
+          const id = uniqueId(node.id, taken);
+          taken.add(id);
+          renamed.set(node.id, id);
+        }
+        const offset = 40;
+        const graph = toFlow(
+          {
+            ...get().meta,
+            nodes: clip.nodes.map((node) => ({ ...node, id: renamed.get(node.id), position: node.position && { x: node.position.x + offset, y: node.position.y + offset } })),
+            edges: clip.edges
+              .filter((edge) => renamed.has(edge.source) && renamed.has(edge.target))
+              .map(({ id: _id, ...edge }) => ({ ...edge, source: renamed.get(edge.source), target: renamed.get(edge.target) })),
+          },
+          registry,
+        );
+        const edgeIds = new Set(edges.map((edge) => edge.id));
+        const pastedEdges = graph.edges.map((edge) => {
+          const id = uniqueId(`e-${edge.id}`, edgeIds);
+          edgeIds.add(id);
+          return { ...edge, id, data: { ...(edge.data ?? {}), explicitId: true } };
+        });
+        set({
+          nodes: [...nodes.map((node) => (node.selected ? { ...node, selected: false } : node)), ...graph.nodes.map((node) => ({ ...node, selected: true }))],
+          edges: [...edges, ...pastedEdges],
         });
       },
 
