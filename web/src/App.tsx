@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 
 import { api } from "./api/client";
+import { loadIcons } from "./nodes/icons";
 import { makeRegistry } from "./nodes/registry";
 import { EditorPage } from "./pages/EditorPage";
 import { JourneysPage } from "./pages/JourneysPage";
@@ -21,6 +22,7 @@ export function App() {
   useEffect(() => {
     // The document schema only adds forms (node retries, journey settings): it may fail alone.
     const schema = api.documentSchema().catch(() => null);
+    void loadIcons();
     api
       .nodeTypes()
       .then(async (types) => {
