@@ -44,6 +44,14 @@ class Settings(BaseSettings):
         default=None, description="Kafka bootstrap servers; unset uses the SQL event log"
     )
     kafka_events_topic: str = "journey.events"
+    kafka_group: str = Field(default="journey-router", description="The routers' consumer group")
+    kafka_dead_letter_topic: str | None = Field(
+        default=None, description="Also copy malformed records here (always kept in dead_letters)"
+    )
+    kafka_idempotent: bool = Field(default=False, description="Idempotent producer (needs broker support)")
+    kafka_max_event_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Larger records are dead-lettered, not routed"
+    )
 
     @property
     def sqlite_path(self) -> Path:

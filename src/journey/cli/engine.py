@@ -20,13 +20,13 @@ from journey.engine.payloads import RunSnapshot
 from journey.engine.runs import RunAlreadyActive, manual_trigger, start_run
 from journey.engine.stack import running_engine, temporal_is_listening
 from journey.engine.watch import watch_run
-from journey.events import running, sql_router
+from journey.events import running
+from journey.events.factory import event_log, event_router
 from journey.logs import configure_logging
 from journey.services.examples import seed_examples
 from journey.services.journeys import JourneyService
 from journey.settings import Settings, get_settings
 from journey.store.journeys import JourneyStore
-from journey.store.sql_event_log import SqlEventLog
 
 
 def worker_command() -> None:
@@ -128,9 +128,8 @@ def _serve(
             AsyncExitStack() as routing,
         ):
             if router:
-                task_queue = settings.temporal_task_queue
                 await routing.enter_async_context(
-                    running(sql_router(engine.database, engine.client, task_queue=task_queue))
+                    running(event_router(settings, engine.database, engine.client))
                 )
             seeded = await seed_examples(JourneyService(JourneyStore(engine.database))) if seed else []
             stdout.print(f"[bold green]{banner}[/]")
@@ -145,11 +144,9 @@ def _serve(
             stdout.print(f"  data dir      {settings.data_dir.resolve()}", markup=False)
             stdout.print("Press Ctrl-C to stop.")
             if api:
+                events = await routing.enter_async_context(event_log(settings, engine.database))
                 state = ApiState(
-                    settings=settings,
-                    database=engine.database,
-                    events=SqlEventLog(engine.database),
-                    temporal=engine.client,
+                    settings=settings, database=engine.database, events=events, temporal=engine.client
                 )
                 await serve(state)
             else:

