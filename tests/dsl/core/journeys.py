@@ -24,6 +24,10 @@ CONDITIONS = (
 )
 
 
+MAX_BRANCHING_DEPTH = 5
+"""Branches nest at most this deep: unbounded nesting overflowed Python's stack now and then."""
+
+
 @dataclass
 class _Builder:
     draw: Callable[[Any], Any]
@@ -55,7 +59,9 @@ class _Builder:
         return exits
 
     def block(self, depth: int, exits: list[Exit]) -> list[Exit]:
-        kinds = ["action", "action", "delay", "subjourney", "condition", "switch", "split", "wait"]
+        kinds = ["action", "action", "delay", "subjourney"]
+        if depth < MAX_BRANCHING_DEPTH:
+            kinds += ["condition", "switch", "split", "wait"]
         if not self.loop_depth:
             kinds.append("end")
         if depth < 2:
