@@ -685,3 +685,22 @@ def test_any_expression_template_cron_or_zone_is_reported_never_raised(
     document["nodes"][START]["config"] = {"kind": "schedule", "cron": cron, "timezone": zone}
     document["settings"]["quiet_hours"]["timezone"] = zone
     _never_raises(document)
+
+
+def test_a_node_without_config_names_the_missing_fields_under_config() -> None:
+    document = {
+        "key": "no-config",
+        "name": "No config",
+        "nodes": [
+            {"id": "t", "type": "trigger", "config": {"kind": "manual"}},
+            {"id": "m", "type": "send_email"},
+        ],
+        "edges": [{"source": "t", "target": "m"}],
+    }
+
+    missing = {issue.path: issue.message for issue in validate(document) if issue.code == "invalid_config"}
+
+    assert missing == {
+        "/nodes/1/config/to": "Send email 'm': to is required",
+        "/nodes/1/config/subject": "Send email 'm': subject is required",
+    }

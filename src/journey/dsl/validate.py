@@ -135,7 +135,7 @@ def _node_error(
         if read.spec is None:
             return None
         inside = (*document_path(read.spec.config_model, loc[1:]), *_tag_field(details))
-        field = in_document(raw, ("config", *inside))
+        field = ("config", *in_document(raw.get("config") or {}, inside))
         path = pointer("nodes", read.index, *field)
         return issue("invalid_config", _message(read.label, field[1:], details), node_id=read.id, path=path)
     if loc == ("type",) and details["type"] != "missing":
