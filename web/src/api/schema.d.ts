@@ -1078,6 +1078,73 @@ export interface operations {
                     "application/json": components["schemas"]["RunView"];
                 };
             };
+            /** @description The body cannot be read (it is not UTF-8, say) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
             /** @description No such journey or version */
             404: {
                 headers: {
@@ -1147,6 +1214,73 @@ export interface operations {
             };
             /** @description The request contradicts the journey's state or an existing key */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @description "about:blank": the status and title say what kind of error it is
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /**
+                         * Detail
+                         * @description What went wrong, in words meant for people
+                         */
+                        detail: string;
+                        /**
+                         * Issues
+                         * @description The validation issues of a journey with errors (422)
+                         */
+                        issues?: {
+                            /** Code */
+                            code: string;
+                            /**
+                             * Severity
+                             * @enum {string}
+                             */
+                            severity: "error" | "warning";
+                            /** Message */
+                            message: string;
+                            /** Node Id */
+                            node_id?: string | null;
+                            /** Edge Id */
+                            edge_id?: string | null;
+                            /** Path */
+                            path?: string | null;
+                            /** Line */
+                            line?: number | null;
+                            /** Column */
+                            column?: number | null;
+                        }[] | null;
+                        /**
+                         * Errors
+                         * @description The request's faulty fields (422)
+                         */
+                        errors?: {
+                            /**
+                             * Location
+                             * @description Where in the request, e.g. ["query", "limit"]
+                             */
+                            location: string[];
+                            /** Message */
+                            message: string;
+                        }[] | null;
+                        /**
+                         * Revision
+                         * @description The journey's current revision (412)
+                         */
+                        revision?: number | null;
+                    };
+                };
+            };
+            /** @description The body is larger than 1048576 bytes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

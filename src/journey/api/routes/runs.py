@@ -8,13 +8,17 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, JsonValue
 
+from journey.api.body_limit import limited_body
 from journey.api.pagination import CursorParam, Limit, Page, decode_cursor, encode_cursor
 from journey.api.schemas import problems
 from journey.api.state import State
 from journey.errors import InvalidRequest
 from journey.services.runs import JourneyStats, RunService, RunView
 
-router = APIRouter(tags=["runs"])
+MAX_BODY_BYTES = 1024 * 1024
+"""A run's input; larger trigger properties belong in the user's attributes or an event."""
+
+router = APIRouter(tags=["runs"], route_class=limited_body(MAX_BODY_BYTES))
 
 RunStatusFilter = Annotated[
     str | None,
@@ -52,7 +56,10 @@ Service = Annotated[RunService, Depends(_service)]
 
 
 @router.post(
-    "/journeys/{key}/runs", status_code=201, response_model=RunView, responses=problems(404, 409, 422, 503)
+    "/journeys/{key}/runs",
+    status_code=201,
+    response_model=RunView,
+    responses=problems(400, 404, 409, 422, 503),
 )
 async def start_run(key: str, body: StartRun, runs: Service) -> RunView:
     """Start a run of the journey's published version (or ``version``) for ``user_id``."""

@@ -1,0 +1,54 @@
+"""Schemathesis for the operations that need the engine (they document a 503 without it): the
+same checks as ``test_fuzz``, against the API wired to a real Temporal dev server and worker."""
+
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import APIOperation, GenerationMode
+
+from tests.api import test_runs as engine_api
+from tests.api.test_fuzz import CHECKS, MAX_EXAMPLES, SCHEMA, _breakable, _httpx_arguments, _needs_engine
+
+pytestmark = pytest.mark.integration
+
+temporal = engine_api.temporal
+engine_settings = engine_api.engine_settings
+engine_database = engine_api.engine_database
+worker = engine_api.worker
+smtp_server = engine_api.smtp_server
+http_receiver = engine_api.http_receiver
+api_state = engine_api.api_state
+api = engine_api.api
+
+CASES: list[tuple[APIOperation, GenerationMode]] = [
+    (operation, mode)
+    for operation in (result.ok() for result in SCHEMA.get_all_operations())
+    if _needs_engine(operation)
+    for mode in GenerationMode
+    if mode == GenerationMode.POSITIVE or _breakable(operation)
+]
+
+
+@pytest.mark.parametrize(("operation", "mode"), CASES, ids=lambda value: getattr(value, "label", str(value)))
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.filter_too_much,
+        HealthCheck.too_slow,
+    ],
+)
+@given(data=st.data())
+async def test_engine_operations_answer_as_documented(
+    api: httpx.AsyncClient, operation: APIOperation, mode: GenerationMode, data: st.DataObject
+) -> None:
+    case = data.draw(operation.as_strategy(generation_mode=mode))
+    arguments: dict[str, Any] = _httpx_arguments(case.as_transport_kwargs(base_url=str(api.base_url)))
+
+    response = await api.request(**arguments)
+
+    case.validate_response(response, checks=CHECKS)
