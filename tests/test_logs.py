@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -124,3 +125,17 @@ def test_unknown_level_or_format_is_a_clear_error() -> None:
         configure_logging("loud", "json")
     with pytest.raises(ValueError, match="log format 'xml' is not"):
         configure_logging("info", "xml")
+
+
+def test_logs_follow_stderr_when_it_is_swapped(monkeypatch: pytest.MonkeyPatch) -> None:
+    configure_logging("info", "json")
+    first = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    logging.getLogger("journey.test").info("one")
+    first.close()
+    second = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", second)
+
+    logging.getLogger("journey.test").info("two")
+
+    assert json.loads(second.getvalue())["event"] == "two"

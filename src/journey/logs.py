@@ -63,7 +63,9 @@ def configure_logging(level: str, fmt: str = "console", *, stream: TextIO | None
         foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder(), redact_secrets],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *renderer],
     )
-    handler = logging.StreamHandler(output)
+    handler: logging.StreamHandler[TextIO] = (
+        logging.StreamHandler(stream) if stream is not None else _CurrentStderrHandler()
+    )
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(formatter)
 
@@ -76,6 +78,23 @@ def configure_logging(level: str, fmt: str = "console", *, stream: TextIO | None
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+
+
+class _CurrentStderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever ``sys.stderr`` is when a record is emitted, not when the handler was
+    made: a test runner or an embedding program may swap it, and a handler holding the old,
+    closed stream turns every later log line into a "Logging error"."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        """StreamHandler assigns the stream it was given; the current stderr is used instead."""
 
 
 def redact_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
