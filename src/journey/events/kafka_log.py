@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Self
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.structs import RecordMetadata
 
 from journey.dsl.core.messages import Event
 from journey.store.event_log import LoggedEvent
@@ -74,6 +75,11 @@ class KafkaEventLog:
         first_by_id: dict[str, Event] = {}
         for event in events:
             first_by_id.setdefault(event.id, event)
+        await self.produce(list(first_by_id.values()), source=source)
+        return list(first_by_id)
+
+    async def produce(self, events: Sequence[Event], *, source: str = "api") -> list[RecordMetadata]:
+        """Produce ``events`` as they are, in order; where each landed, once the broker acked all."""
         sent = [
             await self._producer.send(
                 self.topic,
@@ -81,11 +87,9 @@ class KafkaEventLog:
                 key=record_key(event),
                 headers=[("journey-source", source.encode())],
             )
-            for event in first_by_id.values()
+            for event in events
         ]
-        for acknowledged in sent:
-            await acknowledged
-        return list(first_by_id)
+        return [await acknowledged for acknowledged in sent]
 
     async def read_after(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
         """Nothing: the routers read through their consumer group. Raises if the broker does not

