@@ -18,6 +18,8 @@ REDACTED = "[redacted]"
 
 _HANDLER_NAME = "journey"
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_CHATTY_LOGGERS = ("alembic",)
+"""Libraries whose INFO lines narrate their internals ("Context impl SQLiteImpl."): warnings only."""
 _UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
@@ -74,6 +76,8 @@ def configure_logging(level: str, fmt: str = "console", *, stream: TextIO | None
         root.removeHandler(previous)
     root.addHandler(handler)
     root.setLevel(level_name)
+    for name in _CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     for name in _UVICORN_LOGGERS:
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
