@@ -19,9 +19,11 @@ from types import TracebackType
 from typing import Self
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from aiokafka.structs import RecordMetadata
 
 from journey.dsl.core.messages import Event
+from journey.errors import Unavailable
 from journey.store.event_log import LoggedEvent
 
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
@@ -75,7 +77,10 @@ class KafkaEventLog:
         first_by_id: dict[str, Event] = {}
         for event in events:
             first_by_id.setdefault(event.id, event)
-        await self.produce(list(first_by_id.values()), source=source)
+        try:
+            await self.produce(list(first_by_id.values()), source=source)
+        except KafkaError as error:
+            raise Unavailable(f"the Kafka broker did not take the events: {error}") from error
         return list(first_by_id)
 
     async def produce(self, events: Sequence[Event], *, source: str = "api") -> list[RecordMetadata]:
