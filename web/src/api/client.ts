@@ -12,6 +12,8 @@ import type { components, paths } from "./schema";
 type Schemas = components["schemas"];
 
 export type JourneySummary = Schemas["JourneySummary"];
+export type SimulationResult = Schemas["SimulationResult"];
+export type SimulationRequest = Omit<Schemas["SimulationRequest"], "journey"> & { journey: JourneyDocument };
 /** A journey as `GET /journeys/{key}` answers, its draft read as a journey document. */
 export type JourneyDetail = Omit<Schemas["JourneyDetail"], "draft" | "issues" | "created_at" | "updated_at"> & {
   draft: JourneyDocument;
@@ -88,6 +90,9 @@ export const api = {
         }),
       ),
     ),
+
+  simulate: (request: SimulationRequest) =>
+    unwrap(client.POST("/api/v1/simulate", { body: { ...request, journey: asBody(request.journey) } as Schemas["SimulationRequest"] })),
 
   publish: (key: string, message: string) => unwrap(client.POST("/api/v1/journeys/{key}/publish", { params: { path: { key } }, body: { message } })),
 };

@@ -15,6 +15,7 @@ import { useShallow } from "zustand/react/shallow";
 
 import { JourneyNodeView } from "../nodes/JourneyNodeView";
 import { beginBatch, endBatch, isValidConnection, useEditor } from "../state/editor";
+import { useSim } from "../state/sim";
 import type { JourneyEdge, JourneyNode } from "./convert";
 
 export const DRAG_MIME = "application/x-journey-node-type";
@@ -46,10 +47,14 @@ export function Canvas() {
     void fitView({ padding: 0.15, maxZoom: 1 });
   }, [fit, initialized, fitView]);
 
+  const highlight = useSim((state) => state.highlight);
   const shownEdges = useMemo(() => {
     const broken = new Set(edgeIssues);
-    return edges.map((edge) => (broken.has(edge.id) ? { ...edge, className: "has-error" } : edge));
-  }, [edges, edgeIssues]);
+    return edges.map((edge) => {
+      const classes = [broken.has(edge.id) ? "has-error" : "", highlight ? (highlight.edges.has(edge.id) ? "on-path" : "off-path") : ""].filter(Boolean);
+      return classes.length > 0 ? { ...edge, className: classes.join(" "), animated: highlight?.edges.has(edge.id) ?? false } : edge;
+    });
+  }, [edges, edgeIssues, highlight]);
 
   const validConnection: IsValidConnection<JourneyEdge> = useCallback((connection) => isValidConnection(connection, useEditor.getState()), []);
 
@@ -77,7 +82,7 @@ export function Canvas() {
   }, []);
 
   return (
-    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`canvas${highlight ? " sim-on" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<JourneyNode, JourneyEdge>
         nodes={nodes}
         edges={shownEdges}

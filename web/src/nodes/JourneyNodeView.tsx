@@ -4,6 +4,7 @@ import { useShallow } from "zustand/react/shallow";
 
 import type { JourneyNode } from "../canvas/convert";
 import { useEditor } from "../state/editor";
+import { useSim } from "../state/sim";
 import { NodeIcon } from "./icons";
 import { TARGET_HANDLE, acceptsInput, branchHandles } from "./registry";
 import { configSummary } from "./summary";
@@ -13,6 +14,7 @@ function JourneyNodeViewImpl({ id, data, selected }: NodeProps<JourneyNode>) {
   const spec = useEditor((state) => state.registry.byType.get(data.nodeType));
   const issues = useEditor(useShallow((state) => state.issues.filter((issue) => issue.node_id === id)));
   const loadErrors = useEditor(useShallow((state) => state.loadErrors.filter((error) => error.nodeId === id)));
+  const onPath = useSim((state) => (state.highlight === null ? null : state.highlight.nodes.has(id)));
   const config = data.fields.config;
   const handles = useMemo(() => branchHandles(spec, config), [spec, config]);
   const handleKey = handles.map((handle) => handle.id).join("|");
@@ -28,8 +30,9 @@ function JourneyNodeViewImpl({ id, data, selected }: NodeProps<JourneyNode>) {
 
   return (
     <div
-      className={`jn cat-${spec?.category ?? "unknown"}${selected ? " selected" : ""}${errors ? " has-errors" : warnings ? " has-warnings" : ""}`}
+      className={`jn cat-${spec?.category ?? "unknown"}${selected ? " selected" : ""}${errors ? " has-errors" : warnings ? " has-warnings" : ""}${onPath === null ? "" : onPath ? " on-path" : " off-path"}`}
       data-testid={`node-${id}`}
+      data-path={onPath === null ? undefined : onPath ? "on" : "off"}
       data-node-type={data.nodeType}
     >
       {acceptsInput(spec) && <Handle type="target" position={Position.Left} id={TARGET_HANDLE} className="jn-handle jn-in" data-testid={`handle-${id}-in`} />}

@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { ArrowLeft, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
+import { ArrowLeft, FlaskConical, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
 
@@ -11,7 +11,9 @@ import { Dialog } from "../panels/Dialog";
 import { Inspector } from "../panels/Inspector";
 import { Palette } from "../panels/Palette";
 import { ProblemsPanel } from "../panels/ProblemsPanel";
+import { SimulatePanel } from "../panels/SimulatePanel";
 import { CLIPBOARD_MIME, copySelection, currentDocument, parseClipboard, redo, undo, useEditor } from "../state/editor";
+import { useSim } from "../state/sim";
 import { useUi } from "../state/ui";
 
 export function EditorPage({ journeyKey, navigate }: { journeyKey: string; navigate: (path: string) => void }) {
@@ -102,6 +104,12 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
   const [conflict, setConflict] = useState(false);
   const [publishing, setPublishing] = useState<"closed" | "open" | "busy">("closed");
   const [message, setMessage] = useState("");
+  const [simulating, setSimulating] = useState(false);
+  useEffect(() => () => useSim.getState().setHighlight(null), []);
+  const closeSimulation = () => {
+    setSimulating(false);
+    useSim.getState().setHighlight(null);
+  };
   const saveRef = useRef<() => Promise<boolean>>(async () => false);
 
   const save = useCallback(
@@ -264,6 +272,15 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           <button type="button" className="btn" onClick={() => void tidy()} title="Lay the steps out from left to right" data-testid="tidy">
             <LayoutGrid size={15} /> Tidy up
           </button>
+          <button
+            type="button"
+            className={`btn${simulating ? " pressed" : ""}`}
+            onClick={() => (simulating ? closeSimulation() : setSimulating(true))}
+            title="Try the draft with a sample user and events, nothing sent"
+            data-testid="simulate-open"
+          >
+            <FlaskConical size={15} /> Test run
+          </button>
           <div className="divider" />
           <button type="button" className="btn" onClick={() => void save()} disabled={saving} title="Save the draft (Ctrl+S)" data-testid="save">
             {saving ? <Loader2 size={15} className="spin" /> : <Save size={15} />} Save
@@ -286,7 +303,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           <Canvas />
           <ProblemsPanel checking={checking} />
         </main>
-        <Inspector />
+        {simulating ? <SimulatePanel onClose={closeSimulation} /> : <Inspector />}
       </div>
       {conflict && (
         <Dialog title="Someone else saved this journey" onClose={() => setConflict(false)} testId="conflict-dialog">
