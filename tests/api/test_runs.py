@@ -2,7 +2,6 @@
 read live while they wait, listed, counted per node, streamed, and cancelled."""
 
 import asyncio
-import itertools
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,6 +16,7 @@ from journey.api import ApiState, create_app
 from journey.settings import Settings
 from journey.store import Database, SqlEventLog
 from tests.engine import conftest as engine
+from tests.support.journeys import linear_journey
 
 pytestmark = pytest.mark.integration
 
@@ -56,14 +56,7 @@ def key() -> str:
 
 
 async def _publish(api: httpx.AsyncClient, key: str, nodes: list[dict[str, Any]], **settings: Any) -> None:
-    ids = ["start", *(node["id"] for node in nodes)]
-    document = {
-        "key": key,
-        "name": key,
-        "settings": settings,
-        "nodes": [{"id": "start", "type": "trigger", "config": {"kind": "manual"}}, *nodes],
-        "edges": [{"source": a, "target": b} for a, b in itertools.pairwise(ids)],
-    }
+    document = linear_journey(key, nodes, **settings)
     assert (await api.post("/api/v1/journeys", json=document)).status_code == 201
     published = await api.post(f"/api/v1/journeys/{key}/publish", json={"message": "first"})
     assert published.status_code == 201, published.text

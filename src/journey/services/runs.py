@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, JsonValue
-from sqlalchemy import select
 from temporalio.client import Client
 from temporalio.service import RPCError
 
@@ -20,7 +19,8 @@ from journey.engine.payloads import RunSnapshot
 from journey.engine.runs import RunAlreadyActive, manual_trigger, start_run
 from journey.errors import Conflict, NotFound, Unavailable
 from journey.store.database import Database
-from journey.store.models import DEFAULT_WORKSPACE, JourneyRow, RunRow
+from journey.store.journeys import JourneyStore, StoredJourney
+from journey.store.models import RunRow
 from journey.store.runs import RunRecord, RunStore
 
 WATCH_INTERVAL = 0.5
@@ -56,9 +56,9 @@ class JourneyStats(BaseModel):
 
 class RunService:
     def __init__(self, database: Database, temporal: Client | None, task_queue: str) -> None:
-        self._database = database
         self._runs = RunStore(database)
         self._journeys = SqlJourneySource(database)
+        self._journey_store = JourneyStore(database)
         self._temporal = temporal
         self._task_queue = task_queue
 
@@ -72,9 +72,9 @@ class RunService:
     ) -> RunView:
         """Start a run of the published (or the given) version; Conflict when it may not start."""
         client = self._client()
-        row = await self._journey_row(journey_key)
-        if row.status in ("paused", "archived"):
-            raise Conflict(f"journey {journey_key!r} is {row.status}: it starts no new runs")
+        stored = await self._journey(journey_key)
+        if stored.status in ("paused", "archived"):
+            raise Conflict(f"journey {journey_key!r} is {stored.status}: it starts no new runs")
         found = await self._journeys.published(journey_key, version)
         if found is None:
             wanted = f"no version {version}" if version is not None else "no published version"
@@ -168,7 +168,7 @@ class RunService:
             await asyncio.sleep(WATCH_INTERVAL)
 
     async def stats(self, journey_key: str, version: int | None = None) -> JourneyStats:
-        await self._journey_row(journey_key)
+        await self._journey(journey_key)
         rows = await self._runs.of_journey(journey_key, version)
         counts: dict[str, dict[str, Any]] = {}
         for row in rows:
@@ -194,14 +194,11 @@ class RunService:
             raise Unavailable("the engine is not connected: start the API with `journey up`")
         return self._temporal
 
-    async def _journey_row(self, key: str) -> JourneyRow:
-        async with self._database.sessions() as session:
-            row = await session.scalar(
-                select(JourneyRow).where(JourneyRow.workspace_id == DEFAULT_WORKSPACE, JourneyRow.key == key)
-            )
-        if row is None:
+    async def _journey(self, key: str) -> StoredJourney:
+        journey = await self._journey_store.get(key)
+        if journey is None:
             raise NotFound(f"no journey {key!r}")
-        return row
+        return journey
 
     async def _live(self, row: RunRow) -> RunView | None:
         """The running run as its workflow sees it now; None if Temporal cannot say."""
