@@ -10,6 +10,7 @@ import typer
 
 from journey.api.server import serve
 from journey.api.state import ApiState
+from journey.api.static import DEFAULT_DIST
 from journey.cli.loading import LoadError, load_document, parse_text
 from journey.cli.output import EXIT_PROBLEMS, EXIT_UNUSABLE, fail, stderr, stdout
 from journey.dsl.json_types import json_type
@@ -137,6 +138,8 @@ def _serve(
                 stdout.print(f"  examples      {', '.join(seeded)} (published)", markup=False)
             if api:
                 base = f"http://{settings.host}:{settings.port}"
+                if DEFAULT_DIST.is_dir():
+                    stdout.print(f"  Designer      {base}/", markup=False)
                 stdout.print(f"  API docs      {base}/api/docs", markup=False)
             stdout.print(f"  Temporal      {engine.temporal_address}", markup=False)
             if engine.started_dev_server:
