@@ -12,6 +12,8 @@ import type { components, paths } from "./schema";
 type Schemas = components["schemas"];
 
 export type JourneySummary = Schemas["JourneySummary"];
+export type RunView = Schemas["RunView"];
+export type RunSummary = Schemas["RunSummary"];
 export type SimulationResult = Schemas["SimulationResult"];
 export type SimulationRequest = Omit<Schemas["SimulationRequest"], "journey"> & { journey: JourneyDocument };
 /** A journey as `GET /journeys/{key}` answers, its draft read as a journey document. */
@@ -93,6 +95,31 @@ export const api = {
 
   simulate: (request: SimulationRequest) =>
     unwrap(client.POST("/api/v1/simulate", { body: { ...request, journey: asBody(request.journey) } as Schemas["SimulationRequest"] })),
+
+  startRun: (key: string, userId: string, input: Record<string, unknown>) =>
+    unwrap(client.POST("/api/v1/journeys/{key}/runs", { params: { path: { key } }, body: { user_id: userId, input: input as Schemas["StartRun"]["input"] } })),
+
+  listRuns: async (journey: string): Promise<RunSummary[]> =>
+    (await unwrap(client.GET("/api/v1/runs", { params: { query: { journey, limit: 100 } } }))).items,
+
+  getRun: (runId: string) => unwrap(client.GET("/api/v1/runs/{run_id}", { params: { path: { run_id: runId } } })),
+
+  cancelRun: (runId: string) => unwrap(client.POST("/api/v1/runs/{run_id}/cancel", { params: { path: { run_id: runId } } })),
+
+  /** The run's server-sent events: `onRun` at each change, `onEnd` when it ended; returns a stop function. */
+  watchRun: (runId: string, onRun: (run: RunView) => void, onEnd: () => void, onError: () => void): (() => void) => {
+    const source = new EventSource(`/api/v1/runs/${encodeURIComponent(runId)}/stream`);
+    source.addEventListener("run", (event) => onRun(JSON.parse((event as MessageEvent<string>).data) as RunView));
+    source.addEventListener("end", () => {
+      source.close();
+      onEnd();
+    });
+    source.onerror = () => {
+      source.close();
+      onError();
+    };
+    return () => source.close();
+  },
 
   publish: (key: string, message: string) => unwrap(client.POST("/api/v1/journeys/{key}/publish", { params: { path: { key } }, body: { message } })),
 };

@@ -15,6 +15,7 @@ function JourneyNodeViewImpl({ id, data, selected }: NodeProps<JourneyNode>) {
   const issues = useEditor(useShallow((state) => state.issues.filter((issue) => issue.node_id === id)));
   const loadErrors = useEditor(useShallow((state) => state.loadErrors.filter((error) => error.nodeId === id)));
   const onPath = useSim((state) => (state.highlight === null ? null : state.highlight.nodes.has(id)));
+  const run = useSim((state) => state.runStatus?.get(id));
   const config = data.fields.config;
   const handles = useMemo(() => branchHandles(spec, config), [spec, config]);
   const handleKey = handles.map((handle) => handle.id).join("|");
@@ -33,6 +34,7 @@ function JourneyNodeViewImpl({ id, data, selected }: NodeProps<JourneyNode>) {
       className={`jn cat-${spec?.category ?? "unknown"}${selected ? " selected" : ""}${errors ? " has-errors" : warnings ? " has-warnings" : ""}${onPath === null ? "" : onPath ? " on-path" : " off-path"}`}
       data-testid={`node-${id}`}
       data-path={onPath === null ? undefined : onPath ? "on" : "off"}
+      data-run-status={run?.status}
       data-node-type={data.nodeType}
     >
       {acceptsInput(spec) && <Handle type="target" position={Position.Left} id={TARGET_HANDLE} className="jn-handle jn-in" data-testid={`handle-${id}-in`} />}
@@ -66,6 +68,15 @@ function JourneyNodeViewImpl({ id, data, selected }: NodeProps<JourneyNode>) {
       )}
       {handles.length > 0 && named.length === 0 && (
         <Handle type="source" position={Position.Right} id={handles[0].id} className="jn-handle jn-out" data-testid={`handle-${id}-${handles[0].id}`} />
+      )}
+      {run && (
+        <div className={`jn-run run-${run.status}`} data-testid={`node-run-${id}`} title={run.error ?? undefined}>
+          <span className="jn-run-status">{run.status}</span>
+          {run.waitingUntil && <span> until {new Date(run.waitingUntil).toLocaleString()}</span>}
+          {run.count > 1 && <span> ×{run.count}</span>}
+          {run.attempts > 1 && <span> · {run.attempts} attempts</span>}
+          {run.error && <div className="jn-run-error">{run.error}</div>}
+        </div>
       )}
       {(errors > 0 || warnings > 0) && (
         <div className={`jn-badge ${errors > 0 ? "error" : "warning"}`} data-testid={`node-badge-${id}`} title={problemText}>

@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { ArrowLeft, FlaskConical, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
+import { Activity, ArrowLeft, FlaskConical, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
 
@@ -11,6 +11,7 @@ import { Dialog } from "../panels/Dialog";
 import { Inspector } from "../panels/Inspector";
 import { Palette } from "../panels/Palette";
 import { ProblemsPanel } from "../panels/ProblemsPanel";
+import { RunsPanel } from "../panels/RunsPanel";
 import { SimulatePanel } from "../panels/SimulatePanel";
 import { CLIPBOARD_MIME, copySelection, currentDocument, parseClipboard, redo, undo, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
@@ -104,11 +105,15 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
   const [conflict, setConflict] = useState(false);
   const [publishing, setPublishing] = useState<"closed" | "open" | "busy">("closed");
   const [message, setMessage] = useState("");
-  const [simulating, setSimulating] = useState(false);
-  useEffect(() => () => useSim.getState().setHighlight(null), []);
-  const closeSimulation = () => {
-    setSimulating(false);
-    useSim.getState().setHighlight(null);
+  const [side, setSide] = useState<"inspector" | "simulate" | "runs">("inspector");
+  useEffect(() => () => useSim.setState({ highlight: null, runStatus: null }), []);
+  const toggleSide = (panel: "simulate" | "runs") => {
+    useSim.setState({ highlight: null, runStatus: null });
+    setSide(side === panel ? "inspector" : panel);
+  };
+  const closeSide = () => {
+    useSim.setState({ highlight: null, runStatus: null });
+    setSide("inspector");
   };
   const saveRef = useRef<() => Promise<boolean>>(async () => false);
 
@@ -274,12 +279,21 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           </button>
           <button
             type="button"
-            className={`btn${simulating ? " pressed" : ""}`}
-            onClick={() => (simulating ? closeSimulation() : setSimulating(true))}
+            className={`btn${side === "simulate" ? " pressed" : ""}`}
+            onClick={() => toggleSide("simulate")}
             title="Try the draft with a sample user and events, nothing sent"
             data-testid="simulate-open"
           >
             <FlaskConical size={15} /> Test run
+          </button>
+          <button
+            type="button"
+            className={`btn${side === "runs" ? " pressed" : ""}`}
+            onClick={() => toggleSide("runs")}
+            title="Start runs of the published version and watch them"
+            data-testid="runs-open"
+          >
+            <Activity size={15} /> Runs
           </button>
           <div className="divider" />
           <button type="button" className="btn" onClick={() => void save()} disabled={saving} title="Save the draft (Ctrl+S)" data-testid="save">
@@ -303,7 +317,13 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           <Canvas />
           <ProblemsPanel checking={checking} />
         </main>
-        {simulating ? <SimulatePanel onClose={closeSimulation} /> : <Inspector />}
+        {side === "simulate" ? (
+          <SimulatePanel onClose={closeSide} />
+        ) : side === "runs" ? (
+          <RunsPanel journeyKey={journeyKey} onClose={closeSide} />
+        ) : (
+          <Inspector />
+        )}
       </div>
       {conflict && (
         <Dialog title="Someone else saved this journey" onClose={() => setConflict(false)} testId="conflict-dialog">
