@@ -24,6 +24,8 @@ export function SimulatePanel({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<SimulationResult | null>(null);
+  const [simulatedJson, setSimulatedJson] = useState<string | null>(null);
+  const stale = useEditor((state) => simulatedJson !== null && JSON.stringify(currentDocument(state)) !== simulatedJson);
   const setHighlight = useSim((state) => state.setHighlight);
   const nodes = useEditor((state) => state.nodes);
 
@@ -57,6 +59,7 @@ export function SimulatePanel({ onClose }: { onClose: () => void }) {
         events: scripted as never,
       });
       setResult(answer);
+      setSimulatedJson(JSON.stringify(doc));
       setHighlight(pathHighlight(answer.path, useEditor.getState().edges));
     } catch (caught) {
       setResult(null);
@@ -157,6 +160,11 @@ export function SimulatePanel({ onClose }: { onClose: () => void }) {
               {result.reason && <span className="muted small"> {result.reason}</span>}
               {result.limit_reached && <span className="muted small"> (stopped at the simulation's bound)</span>}
             </div>
+            {stale && (
+              <div className="muted small sim-stale" data-testid="simulate-stale">
+                The draft changed since this test run: simulate again to see the new path.
+              </div>
+            )}
             {result.error && (
               <div className="sim-error" data-testid="simulate-run-error">
                 {result.error}
