@@ -28,6 +28,7 @@ from journey.events.kafka_consumer import KafkaEventConsumer
 from journey.events.kafka_log import KafkaEventLog
 from journey.events.run_index import RunIndexReader
 from journey.store.database import Database
+from journey.store.sql_event_log import SqlEventLog
 from tests.events.conftest import FAST_RETRY, TASK_QUEUE, Routing, eventually
 from tests.support.ports import free_port
 
@@ -85,6 +86,21 @@ async def create_topic(bootstrap: str, topic: str, partitions: int = PARTITIONS)
         await admin.close()
 
 
+class _RewindOnCommit(SqlEventLog):
+    """``routing.log`` of a Kafka routing, for the shared scenarios: committing offset 0 ("route
+    everything again, as after a crash") starts the router over in a fresh consumer group, which
+    reads the topic from its start."""
+
+    def __init__(self, routing: "KafkaRouting") -> None:
+        super().__init__(routing.database, routing.workspace)
+        self._routing = routing
+
+    async def commit(self, consumer: str, sequence: int) -> None:
+        assert sequence == 0, "a Kafka routing can only rewind to the start"
+        await self._routing.settled()
+        await self._routing.redeliver_all()
+
+
 class KafkaRouting(Routing):
     """A workspace whose router reads a fresh Kafka topic in a fresh consumer group."""
 
@@ -98,6 +114,7 @@ class KafkaRouting(Routing):
         self.producer = KafkaEventLog(bootstrap, topic)
         self.consumers: list[KafkaEventConsumer] = []
         self._ends: dict[int, int] = {}
+        self.log = _RewindOnCommit(self)
 
     def consumer(self, group: str | None = None, **options: object) -> KafkaEventConsumer:
         consumer = KafkaEventConsumer(
@@ -185,6 +202,12 @@ class KafkaRouting(Routing):
             return all(committed[p] >= end for p, end in ends.items())
 
         await eventually(caught_up, within=within, what=f"group {self.group} committing up to {ends}")
+
+
+@pytest.fixture
+async def routing(kafka_routing: KafkaRouting) -> KafkaRouting:
+    """The SQL suite's ``routing`` on Kafka: its scenarios, imported into this package, run here."""
+    return kafka_routing
 
 
 @pytest.fixture
