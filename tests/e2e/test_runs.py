@@ -70,7 +70,7 @@ def test_a_run_watched_live_shows_each_step_on_the_canvas(page: Page) -> None:
         key,
         "waiting",
         [
-            _step("start", "completed", output={"key": "c1"}),
+            _step("start", "completed", output={"name": "manual", "properties": CART}),
             _step("wait_order", "waiting", started_at="2026-01-01T10:00:01Z", waiting_until="2026-01-01T14:00:01Z"),
         ],
         ["wait_order"],
@@ -78,7 +78,10 @@ def test_a_run_watched_live_shows_each_step_on_the_canvas(page: Page) -> None:
     cancelled = _run(
         key,
         "cancelled",
-        [_step("start", "completed"), _step("wait_order", "cancelled", started_at="2026-01-01T10:00:01Z")],
+        [
+            _step("start", "completed", output={"name": "manual", "properties": CART}),
+            _step("wait_order", "cancelled", started_at="2026-01-01T10:00:01Z"),
+        ],
         [],
         finished_at="2026-01-01T10:05:00Z",
     )
@@ -129,6 +132,12 @@ def test_a_run_watched_live_shows_each_step_on_the_canvas(page: Page) -> None:
     expect(page.get_by_test_id("node-wait_order")).to_have_attribute("data-run-status", "cancelled")
     expect(page.get_by_test_id("run-cancel")).to_be_hidden()
     assert "cancel" in calls
+
+    # Run again: the same user and trigger input, watched from the start.
+    page.get_by_test_id("run-again").click()
+    expect(page.get_by_test_id("run-status")).to_have_text("waiting")
+    expect(page.get_by_test_id("node-wait_order")).to_have_attribute("data-run-status", "waiting")
+    assert json.loads(calls[-1].removeprefix("start ")) == {"user_id": "u1", "input": CART}
 
     page.get_by_test_id("run-back").click()
     expect(page.get_by_test_id("node-wait_order")).not_to_have_attribute("data-run-status", "cancelled")

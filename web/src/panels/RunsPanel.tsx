@@ -1,8 +1,8 @@
-import { Ban, Loader2, Play, RefreshCw, X } from "lucide-react";
+import { Ban, Loader2, Play, RefreshCw, RotateCcw, X } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ApiError, type RunSummary, type RunView, api } from "../api/client";
-import { type RunStep, nodeStatuses, runEnded, runPath } from "../runs/status";
+import { type RunStep, nodeStatuses, runEnded, runInput, runPath } from "../runs/status";
 import { parseObject, pathHighlight } from "../sim/highlight";
 import { useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
@@ -89,14 +89,10 @@ export function RunsPanel({ journeyKey, onClose }: { journeyKey: string; onClose
     };
   }, [journeyKey]);
 
-  const start = async () => {
-    setError(null);
-    const parsed = parseObject(input, "Trigger input");
-    if ("error" in parsed) return setError(parsed.error);
-    if (userId.trim() === "") return setError("The run needs a user id");
+  const launch = async (user: string, properties: Record<string, unknown>) => {
     setStarting(true);
     try {
-      const view = await api.startRun(journeyKey, userId.trim(), parsed.value);
+      const view = await api.startRun(journeyKey, user, properties);
       watch(view);
       void refresh();
     } catch (caught) {
@@ -105,6 +101,21 @@ export function RunsPanel({ journeyKey, onClose }: { journeyKey: string; onClose
     } finally {
       setStarting(false);
     }
+  };
+
+  const start = async () => {
+    setError(null);
+    const parsed = parseObject(input, "Trigger input");
+    if ("error" in parsed) return setError(parsed.error);
+    if (userId.trim() === "") return setError("The run needs a user id");
+    await launch(userId.trim(), parsed.value);
+  };
+
+  const again = async () => {
+    if (run === null) return;
+    setError(null);
+    const triggers = new Set(useEditor.getState().nodes.filter((node) => node.data.nodeType === "trigger").map((node) => node.id));
+    await launch(run.user_id ?? userId, runInput(run as Parameters<typeof runInput>[0], triggers) ?? {});
   };
 
   const cancel = async () => {
@@ -182,14 +193,32 @@ export function RunsPanel({ journeyKey, onClose }: { journeyKey: string; onClose
             ))}
           </>
         ) : (
-          <RunDetail run={run} live={live} cancelling={cancelling} error={error} onCancel={() => void cancel()} onBack={close} />
+          <RunDetail
+            run={run}
+            live={live}
+            cancelling={cancelling}
+            starting={starting}
+            error={error}
+            onCancel={() => void cancel()}
+            onAgain={() => void again()}
+            onBack={close}
+          />
         )}
       </div>
     </aside>
   );
 }
 
-function RunDetail(props: { run: RunView; live: boolean; cancelling: boolean; error: string | null; onCancel: () => void; onBack: () => void }) {
+function RunDetail(props: {
+  run: RunView;
+  live: boolean;
+  cancelling: boolean;
+  starting: boolean;
+  error: string | null;
+  onCancel: () => void;
+  onAgain: () => void;
+  onBack: () => void;
+}) {
   const { run, live } = props;
   const nodes = useEditor((state) => state.nodes);
   const label = (id: string) => {
@@ -220,11 +249,23 @@ function RunDetail(props: { run: RunView; live: boolean; cancelling: boolean; er
           {run.error}
         </div>
       )}
-      {!runEnded(run.status) && (
-        <button type="button" className="btn danger" onClick={props.onCancel} disabled={props.cancelling} data-testid="run-cancel">
-          <Ban size={14} /> Cancel run
+      <div className="sim-actions">
+        {!runEnded(run.status) && (
+          <button type="button" className="btn danger" onClick={props.onCancel} disabled={props.cancelling} data-testid="run-cancel">
+            <Ban size={14} /> Cancel run
+          </button>
+        )}
+        <button
+          type="button"
+          className="btn"
+          onClick={props.onAgain}
+          disabled={props.starting}
+          title="Start a new run of the published version for this user, with the same trigger input"
+          data-testid="run-again"
+        >
+          <RotateCcw size={14} /> Run again
         </button>
-      )}
+      </div>
       {props.error && (
         <div className="sim-error" role="alert" data-testid="run-error">
           {props.error}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { type RunStep, nodeStatuses, runEnded, runPath } from "./status";
+import { type RunStep, nodeStatuses, runEnded, runInput, runPath } from "./status";
 
 const step = (node_id: string, status: RunStep["status"], minute: number, extra: Partial<RunStep> = {}): RunStep => ({
   node_id,
@@ -64,5 +64,18 @@ describe("runPath and runEnded", () => {
   it("knows the final statuses", () => {
     expect(["completed", "failed", "cancelled", "exited", "timed_out"].every(runEnded)).toBe(true);
     expect(runEnded("running") || runEnded("waiting")).toBe(false);
+  });
+});
+
+describe("runInput", () => {
+  it("reads the trigger's properties from its step's output", () => {
+    const run = {
+      status: "completed",
+      steps: [step("mail", "completed", 2, { output: { properties: { no: 1 } } }), step("start", "completed", 0, { output: { properties: { cart_id: "c1" } } })],
+    };
+    expect(runInput(run)).toEqual({ cart_id: "c1" });
+    expect(runInput(run, new Set(["start"]))).toEqual({ cart_id: "c1" });
+    expect(runInput({ status: "running", steps: [step("start", "running", 0)] })).toBeNull();
+    expect(runInput({ status: "running" })).toBeNull();
   });
 });

@@ -74,3 +74,15 @@ export function runPath(run: RunLike): string[] {
     .sort((a, b) => Date.parse(a.step.started_at) - Date.parse(b.step.started_at) || a.index - b.index)
     .map(({ step }) => step.node_id);
 }
+
+/** The trigger's properties a run started with (its first step's output), to run it again. */
+export function runInput(run: RunLike, triggerIds?: ReadonlySet<string>): Record<string, unknown> | null {
+  const ordered = runPath(run);
+  const steps = run.steps ?? [];
+  const first = triggerIds ? ordered.find((id) => triggerIds.has(id)) : ordered[0];
+  const step = steps.find((candidate) => candidate.node_id === first);
+  const output = step?.output;
+  if (typeof output !== "object" || output === null || Array.isArray(output)) return null;
+  const properties = (output as Record<string, unknown>).properties;
+  return typeof properties === "object" && properties !== null && !Array.isArray(properties) ? (properties as Record<string, unknown>) : null;
+}
