@@ -43,7 +43,9 @@ def test_without_the_engine_starting_a_run_says_why(page: Page) -> None:
     expect(error).to_contain_text("the engine is not connected")
 
 
-def _run(key: str, status: str, steps: list[dict[str, Any]], active: list[str], **extra: Any) -> dict[str, Any]:
+def _run(
+    key: str, status: str, steps: list[dict[str, Any]], active: list[str], **extra: Any
+) -> dict[str, Any]:
     return {
         "run_id": "run-1",
         "journey": key,
@@ -71,7 +73,12 @@ def test_a_run_watched_live_shows_each_step_on_the_canvas(page: Page) -> None:
         "waiting",
         [
             _step("start", "completed", output={"name": "manual", "properties": CART}),
-            _step("wait_order", "waiting", started_at="2026-01-01T10:00:01Z", waiting_until="2026-01-01T14:00:01Z"),
+            _step(
+                "wait_order",
+                "waiting",
+                started_at="2026-01-01T10:00:01Z",
+                waiting_until="2026-01-01T14:00:01Z",
+            ),
         ],
         ["wait_order"],
     )
@@ -95,7 +102,10 @@ def test_a_run_watched_live_shows_each_step_on_the_canvas(page: Page) -> None:
         route.fulfill(status=201, json=started)
 
     def stream(route: Route) -> None:
-        body = "".join(f"event: run\ndata: {json.dumps(view)}\n\n" for view in (started, waiting)) + "event: end\ndata: {}\n\n"
+        body = (
+            "".join(f"event: run\ndata: {json.dumps(view)}\n\n" for view in (started, waiting))
+            + "event: end\ndata: {}\n\n"
+        )
         route.fulfill(status=200, headers={"content-type": "text/event-stream"}, body=body)
 
     def cancel(route: Route) -> None:
@@ -105,7 +115,9 @@ def test_a_run_watched_live_shows_each_step_on_the_canvas(page: Page) -> None:
     page.route(f"**/api/v1/journeys/{key}/runs", start)
     page.route("**/api/v1/runs/run-1/stream", stream)
     page.route("**/api/v1/runs/run-1/cancel", cancel)
-    page.route("**/api/v1/runs/run-1", lambda route: route.fulfill(json=cancelled if "cancel" in calls else waiting))
+    page.route(
+        "**/api/v1/runs/run-1", lambda route: route.fulfill(json=cancelled if "cancel" in calls else waiting)
+    )
 
     page.get_by_test_id("runs-open").click()
     page.get_by_test_id("run-user").fill("u1")
@@ -153,14 +165,34 @@ def test_a_failed_step_shows_its_error_on_the_node(page: Page) -> None:
             _step("start", "completed"),
             _step("wait_order", "completed", started_at="2026-01-01T10:00:01Z", output={"timed_out": True}),
             _step("is_vip", "completed", started_at="2026-01-01T14:00:01Z"),
-            _step("mail", "failed", started_at="2026-01-01T14:00:02Z", attempts=5, error="SMTP said 550: no such mailbox"),
+            _step(
+                "mail",
+                "failed",
+                started_at="2026-01-01T14:00:02Z",
+                attempts=5,
+                error="SMTP said 550: no such mailbox",
+            ),
         ],
         [],
         error="step mail failed",
         finished_at="2026-01-01T14:01:00Z",
     )
-    summary = {k: failed[k] for k in ("run_id", "journey", "version", "user_id", "status", "started_at", "finished_at", "active_nodes")}
-    page.route("**/api/v1/runs?*", lambda route: route.fulfill(json={"items": [summary], "next_cursor": None}))
+    summary = {
+        k: failed[k]
+        for k in (
+            "run_id",
+            "journey",
+            "version",
+            "user_id",
+            "status",
+            "started_at",
+            "finished_at",
+            "active_nodes",
+        )
+    }
+    page.route(
+        "**/api/v1/runs?*", lambda route: route.fulfill(json={"items": [summary], "next_cursor": None})
+    )
     page.route("**/api/v1/runs/run-1", lambda route: route.fulfill(json=failed))
     page.get_by_test_id("runs-open").click()
     page.get_by_test_id("run-row").click()

@@ -24,7 +24,9 @@ def test_simulate_a_template_lights_its_path_and_lists_the_actions(page: Page) -
     expect(page.get_by_test_id("simulate-error")).to_contain_text("Trigger input is not valid JSON")
 
     # No order within four hours: the plain reminder goes out.
-    page.get_by_test_id("simulate-user").fill(json.dumps({"id": "u1", "email": "ada@example.com", "first_name": "Ada"}))
+    page.get_by_test_id("simulate-user").fill(
+        json.dumps({"id": "u1", "email": "ada@example.com", "first_name": "Ada"})
+    )
     page.get_by_test_id("simulate-input").fill(json.dumps(CART))
     page.get_by_test_id("simulate-run").click()
     expect(page.get_by_test_id("simulate-error")).to_be_hidden()
@@ -66,7 +68,9 @@ def test_simulate_a_template_lights_its_path_and_lists_the_actions(page: Page) -
 
 def test_simulating_a_journey_with_errors_says_so_on_the_steps(page: Page) -> None:
     _new_journey(page, f"Broken {uuid.uuid4().hex[:6]}")
-    page.get_by_test_id("palette-item-send_email").drag_to(page.get_by_test_id("canvas"), target_position={"x": 500, "y": 200})
+    page.get_by_test_id("palette-item-send_email").drag_to(
+        page.get_by_test_id("canvas"), target_position={"x": 500, "y": 200}
+    )
     page.get_by_test_id("simulate-open").click()
     page.get_by_test_id("simulate-run").click()
     expect(page.get_by_test_id("simulate-error")).to_contain_text("error")
