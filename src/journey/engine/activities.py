@@ -31,6 +31,7 @@ from journey.engine.payloads import (
     SubjourneyRequest,
     SubjourneyTarget,
 )
+from journey.engine.run_index import RunIndexWriter
 from journey.store.event_log import EventLog
 from journey.store.runs import RunRecord, RunStore
 from journey.store.users import UserStore
@@ -52,7 +53,7 @@ class JourneyActivities:
         runs: RunStore,
         secrets: Mapping[str, str],
     ) -> None:
-        self._runs = runs
+        self._index = RunIndexWriter(runs)
         self._users = users
         self._events = events
         self._email = email
@@ -134,7 +135,7 @@ class JourneyActivities:
     @activity.defn(name="journey.record_run")
     async def record_run(self, request: RecordRequest) -> None:
         snapshot = request.snapshot
-        await self._runs.record(
+        await self._index.write(
             RunRecord(
                 run_id=snapshot.run_id,
                 workflow_id=request.workflow_id,

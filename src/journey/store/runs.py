@@ -55,25 +55,33 @@ class RunStore:
 
     async def record(self, record: RunRecord) -> None:
         """The workflow's record: the run's latest state, and its place in the active index."""
+        await self.record_many([record])
+
+    async def record_many(self, records: Sequence[RunRecord]) -> None:
+        """Several runs' records in one transaction, in order (a later record of a run wins)."""
         async with write_transaction(self._sessions) as session:
-            values = self._row(record)
-            insert = conflict_aware_insert(session, RunRow).values(values)
-            changing = {name: values[name] for name in ("status", "finished_at", "active_nodes", "steps")}
+            for record in records:
+                await self._record(session, record)
+
+    async def _record(self, session: AsyncSession, record: RunRecord) -> None:
+        values = self._row(record)
+        insert = conflict_aware_insert(session, RunRow).values(values)
+        changing = {name: values[name] for name in ("status", "finished_at", "active_nodes", "steps")}
+        await session.execute(
+            insert.on_conflict_do_update(index_elements=["workspace_id", "run_id"], set_=changing)
+        )
+        if record.user_id is None:
+            return
+        if record.status in FINAL_STATUSES:
             await session.execute(
-                insert.on_conflict_do_update(index_elements=["workspace_id", "run_id"], set_=changing)
-            )
-            if record.user_id is None:
-                return
-            if record.status in FINAL_STATUSES:
-                await session.execute(
-                    delete(ActiveRunRow).where(
-                        ActiveRunRow.workspace_id == self._workspace_id,
-                        ActiveRunRow.user_id == record.user_id,
-                        ActiveRunRow.run_id == record.run_id,
-                    )
+                delete(ActiveRunRow).where(
+                    ActiveRunRow.workspace_id == self._workspace_id,
+                    ActiveRunRow.user_id == record.user_id,
+                    ActiveRunRow.run_id == record.run_id,
                 )
-            else:
-                await self._mark_active(session, record)
+            )
+        else:
+            await self._mark_active(session, record)
 
     async def get(self, run_id: str) -> RunRow | None:
         async with self._sessions() as session:
