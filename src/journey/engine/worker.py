@@ -21,10 +21,10 @@ from journey.engine.activities import JourneyActivities
 from journey.engine.journeys import SqlJourneySource
 from journey.engine.secrets import secrets_from_environment
 from journey.engine.workflow import JourneyRunWorkflow
+from journey.events.factory import event_log
 from journey.settings import Settings
 from journey.store.database import Database
 from journey.store.runs import RunStore
-from journey.store.sql_event_log import SqlEventLog
 from journey.store.users import UserStore
 
 
@@ -36,10 +36,13 @@ def workflow_runner() -> UnsandboxedWorkflowRunner:
 @asynccontextmanager
 async def journey_worker(client: Client, settings: Settings, database: Database) -> AsyncIterator[Worker]:
     """A configured worker with its adapters; ``run()`` it, and leaving closes the adapters."""
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=100)) as http:
+    async with (
+        httpx.AsyncClient(limits=httpx.Limits(max_connections=100)) as http,
+        event_log(settings, database) as events,
+    ):
         activities = JourneyActivities(
             users=UserStore(database),
-            events=SqlEventLog(database),
+            events=events,
             email=EmailSender.from_settings(settings),
             webhooks=WebhookCaller(http),
             journeys=SqlJourneySource(database),
