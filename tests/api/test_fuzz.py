@@ -76,17 +76,20 @@ def _free(schema: dict[str, Any]) -> bool:
 _CONSTRAINTS = ("pattern", "enum", "const", "format", "minLength", "maxLength", "properties", "items")
 OPENAPI = _openapi()
 SCHEMA = schemathesis.openapi.from_dict(OPENAPI)
-CASES = [
-    (operation, mode)
-    for operation in (result.ok() for result in SCHEMA.get_all_operations())
-    if not _needs_engine(operation)
-    for mode in GenerationMode
-    if mode == GenerationMode.POSITIVE or _breakable(operation)
-]
 
 
-@pytest.mark.parametrize(("operation", "mode"), CASES, ids=lambda value: getattr(value, "label", str(value)))
-@settings(
+def cases(*, engine: bool) -> list[tuple[APIOperation, GenerationMode]]:
+    """Each operation (needing the engine or not) with the generation modes that can find cases."""
+    return [
+        (operation, mode)
+        for operation in (result.ok() for result in SCHEMA.get_all_operations())
+        if _needs_engine(operation) == engine
+        for mode in GenerationMode
+        if mode == GenerationMode.POSITIVE or _breakable(operation)
+    ]
+
+
+FUZZ_SETTINGS = settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
     suppress_health_check=[
@@ -95,6 +98,14 @@ CASES = [
         HealthCheck.too_slow,
     ],
 )
+
+
+def case_id(value: object) -> str:
+    return str(getattr(value, "label", value))
+
+
+@pytest.mark.parametrize(("operation", "mode"), cases(engine=False), ids=case_id)
+@FUZZ_SETTINGS
 @given(data=st.data())
 async def test_every_answer_is_documented_and_none_is_a_server_error(
     api: httpx.AsyncClient, operation: APIOperation, mode: GenerationMode, data: st.DataObject

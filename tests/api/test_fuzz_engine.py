@@ -5,12 +5,12 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis import APIOperation, GenerationMode
 
 from tests.api import test_runs as engine_api
-from tests.api.test_fuzz import CHECKS, MAX_EXAMPLES, SCHEMA, _breakable, _httpx_arguments, _needs_engine
+from tests.api.test_fuzz import CHECKS, FUZZ_SETTINGS, _httpx_arguments, case_id, cases
 
 pytestmark = pytest.mark.integration
 
@@ -23,25 +23,9 @@ http_receiver = engine_api.http_receiver
 api_state = engine_api.api_state
 api = engine_api.api
 
-CASES: list[tuple[APIOperation, GenerationMode]] = [
-    (operation, mode)
-    for operation in (result.ok() for result in SCHEMA.get_all_operations())
-    if _needs_engine(operation)
-    for mode in GenerationMode
-    if mode == GenerationMode.POSITIVE or _breakable(operation)
-]
 
-
-@pytest.mark.parametrize(("operation", "mode"), CASES, ids=lambda value: getattr(value, "label", str(value)))
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.filter_too_much,
-        HealthCheck.too_slow,
-    ],
-)
+@pytest.mark.parametrize(("operation", "mode"), cases(engine=True), ids=case_id)
+@FUZZ_SETTINGS
 @given(data=st.data())
 async def test_engine_operations_answer_as_documented(
     api: httpx.AsyncClient, operation: APIOperation, mode: GenerationMode, data: st.DataObject

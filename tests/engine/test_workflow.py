@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from journey.dsl import Journey
@@ -57,6 +57,26 @@ async def _run(
     )
     result: RunSnapshot = await handle.result()
     return result
+
+
+async def _start_live(
+    temporal: WorkflowEnvironment,
+    journey: Journey,
+    user_id: str,
+    properties: dict[str, Any] | None = None,
+    run_id: str | None = None,
+) -> WorkflowHandle[Any, Any]:
+    """Start a run whose clock is the wall clock: it must still wait when a signal comes."""
+    with temporal.with_time_skipping_disabled():
+        return await start_run(
+            temporal.client,
+            task_queue=TASK_QUEUE,
+            journey=journey,
+            version=1,
+            user_id=user_id,
+            trigger=manual_trigger(properties or {}),
+            run_id=run_id,
+        )
 
 
 async def test_webhook_response_feeds_a_condition_and_an_email_is_received(
@@ -214,15 +234,7 @@ async def test_wait_for_event_is_satisfied_by_a_signal(
         ],
         [("start", "wait", None), ("wait", "bought", "event"), ("wait", "gave_up", "timeout")],
     )
-    with temporal.with_time_skipping_disabled():
-        handle = await start_run(
-            temporal.client,
-            task_queue=TASK_QUEUE,
-            journey=journey,
-            version=1,
-            user_id=f"u-{unique}",
-            trigger=manual_trigger({"cart": "c1"}),
-        )
+    handle = await _start_live(temporal, journey, f"u-{unique}", {"cart": "c1"})
     other = Event(
         id=f"e1-{unique}",
         name="order_completed",
@@ -275,15 +287,7 @@ async def test_exit_on_ends_a_waiting_run(temporal: WorkflowEnvironment, worker:
         [("start", "nap", None), ("nap", "after", None)],
         exit_on=[{"event": "unsubscribed"}],
     )
-    with temporal.with_time_skipping_disabled():
-        handle = await start_run(
-            temporal.client,
-            task_queue=TASK_QUEUE,
-            journey=journey,
-            version=1,
-            user_id=f"u-{unique}",
-            trigger=manual_trigger({}),
-        )
+    handle = await _start_live(temporal, journey, f"u-{unique}")
     await handle.signal(
         "event",
         Event(id=f"x-{unique}", name="unsubscribed", user_id=f"u-{unique}", timestamp="2026-11-29T12:00:00Z"),
@@ -302,24 +306,9 @@ async def test_reentry_when_not_active_refuses_a_second_run(
         [{"id": "nap", "type": "delay", "config": {"duration": "P1D"}}],
         [("start", "nap", None)],
     )
-    with temporal.with_time_skipping_disabled():
-        first = await start_run(
-            temporal.client,
-            task_queue=TASK_QUEUE,
-            journey=journey,
-            version=1,
-            user_id=f"u-{unique}",
-            trigger=manual_trigger({}),
-        )
-        with pytest.raises(RunAlreadyActive):
-            await start_run(
-                temporal.client,
-                task_queue=TASK_QUEUE,
-                journey=journey,
-                version=1,
-                user_id=f"u-{unique}",
-                trigger=manual_trigger({}),
-            )
+    first = await _start_live(temporal, journey, f"u-{unique}")
+    with pytest.raises(RunAlreadyActive):
+        await _start_live(temporal, journey, f"u-{unique}")
     await first.signal("cancel", "test over")
     result: RunSnapshot = await first.result()
     assert result.status == "cancelled"
@@ -366,16 +355,7 @@ async def test_runs_record_themselves_in_the_run_index(
         [{"id": "nap", "type": "delay", "config": {"duration": "P1D"}}],
         [("start", "nap", None)],
     )
-    with temporal.with_time_skipping_disabled():
-        handle = await start_run(
-            temporal.client,
-            task_queue=TASK_QUEUE,
-            journey=journey,
-            version=1,
-            user_id=f"u-{unique}",
-            trigger=manual_trigger({}),
-            run_id=f"run-{unique}",
-        )
+    handle = await _start_live(temporal, journey, f"u-{unique}", run_id=f"run-{unique}")
 
     async def recorded_status() -> str | None:
         row = await runs.get(f"run-{unique}")
