@@ -14,6 +14,8 @@ import pytest
 
 from journey.store import Database, upgrade
 
+pytest_plugins = ["tests.support.engine"]
+
 POSTGRES = "127.0.0.1:5432"
 BACKENDS = ["sqlite", "postgresql"]
 

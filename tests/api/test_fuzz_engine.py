@@ -14,12 +14,6 @@ from tests.api.test_fuzz import CHECKS, FUZZ_SETTINGS, _httpx_arguments, case_id
 
 pytestmark = pytest.mark.integration
 
-temporal = engine_api.temporal
-engine_settings = engine_api.engine_settings
-engine_database = engine_api.engine_database
-worker = engine_api.worker
-smtp_server = engine_api.smtp_server
-http_receiver = engine_api.http_receiver
 api_state = engine_api.api_state
 api = engine_api.api
 

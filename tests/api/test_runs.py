@@ -15,18 +15,9 @@ from temporalio.testing import WorkflowEnvironment
 from journey.api import ApiState, create_app
 from journey.settings import Settings
 from journey.store import Database, SqlEventLog
-from tests.engine import conftest as engine
 from tests.support.journeys import linear_journey
 
 pytestmark = pytest.mark.integration
-
-# The engine tests' fixtures, registered here too (a dev server of this module's own if both run).
-temporal = engine.temporal
-engine_settings = engine.engine_settings
-engine_database = engine.engine_database
-worker = engine.worker
-smtp_server = engine.smtp_server
-http_receiver = engine.http_receiver
 
 
 @pytest.fixture(scope="module")

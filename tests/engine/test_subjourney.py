@@ -23,7 +23,7 @@ from journey.engine.runs import manual_trigger, start_run
 from journey.store.database import Database
 from journey.store.models import DEFAULT_WORKSPACE, JourneyRow, JourneyVersionRow
 from journey.store.users import UserStore
-from tests.engine.conftest import TASK_QUEUE
+from tests.support.engine import TASK_QUEUE
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from journey.engine.runs import RunAlreadyActive, manual_trigger, start_run
 from journey.store.database import Database
 from journey.store.runs import RunStore
 from journey.store.users import UserStore
-from tests.engine.conftest import TASK_QUEUE
+from tests.support.engine import TASK_QUEUE
 from tests.support.http_receiver import HttpReceiver, Reply
 from tests.support.smtp_server import SmtpServer
 

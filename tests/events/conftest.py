@@ -30,17 +30,9 @@ from journey.store.models import ConsumerOffsetRow, EventRow, JourneyRow, Journe
 from journey.store.runs import RunStore
 from journey.store.sql_event_log import SqlEventLog
 from journey.store.users import UserStore
-from tests.engine import conftest as engine
+from tests.support import engine
 
 TASK_QUEUE = engine.TASK_QUEUE
-# The engine tests' fixtures, registered here too (a second dev server if both packages run).
-temporal = engine.temporal
-engine_settings = engine.engine_settings
-engine_database = engine.engine_database
-worker = engine.worker
-smtp_server = engine.smtp_server
-http_receiver = engine.http_receiver
-unique = engine.unique
 
 FAST_IDLE = Backoff(initial=0.005, maximum=0.05)
 FAST_RETRY = Backoff(initial=0.05, maximum=0.5)

@@ -13,17 +13,10 @@ from journey.services.journeys import JourneyService
 from journey.services.runs import RunService, RunView
 from journey.store import Database
 from journey.store.journeys import JourneyStore
-from tests.engine import conftest as engine
+from tests.support import engine
 from tests.support.journeys import linear_journey
 
 pytestmark = pytest.mark.integration
-
-temporal = engine.temporal
-engine_settings = engine.engine_settings
-engine_database = engine.engine_database
-worker = engine.worker
-smtp_server = engine.smtp_server
-http_receiver = engine.http_receiver
 
 
 @pytest.fixture

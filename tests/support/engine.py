@@ -1,5 +1,6 @@
 """One real Temporal dev server (with per-workflow time skipping), one worker, one SQLite
-database, one SMTP server and one HTTP receiver for all engine tests of a pytest run."""
+database, one SMTP server and one HTTP receiver per pytest run, for every test package that needs
+the engine (a pytest plugin loaded by ``tests/conftest.py``)."""
 
 import asyncio
 import uuid
