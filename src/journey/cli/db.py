@@ -3,11 +3,6 @@
 import asyncio
 
 import typer
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
-from journey.settings import get_settings
-from journey.store.migrate import upgrade
 
 EXIT_UNREACHABLE = 2
 
@@ -17,6 +12,12 @@ db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 @db_app.command("upgrade")
 def upgrade_command() -> None:
     """Migrate the database (JOURNEY_DATABASE_URL, default a SQLite file) to the newest schema."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    from journey.settings import get_settings
+    from journey.store.migrate import upgrade
+
     url = get_settings().resolved_database_url
     shown = make_url(url).render_as_string(hide_password=True)
     try:

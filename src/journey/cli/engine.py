@@ -1,37 +1,31 @@
 """``journey worker``, ``journey run`` and ``journey up``: the engine from the command line."""
 
+from __future__ import annotations
+
 import asyncio
 import signal
 from contextlib import AsyncExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from journey.api.server import serve
-from journey.api.state import ApiState
-from journey.api.static import DEFAULT_DIST
 from journey.cli.loading import LoadError, load_document, parse_text
 from journey.cli.output import EXIT_PROBLEMS, EXIT_UNUSABLE, fail, stderr, stdout
-from journey.dsl.json_types import json_type
-from journey.dsl.validate import DocumentInvalid, parse
-from journey.engine.devserver import DevServerError
-from journey.engine.ids import new_run_id
-from journey.engine.payloads import RunSnapshot
-from journey.engine.runs import RunAlreadyActive, manual_trigger, start_run
-from journey.engine.stack import running_engine, temporal_is_listening
-from journey.engine.watch import watch_run
-from journey.events import running
-from journey.events.factory import event_log, event_router
-from journey.logs import configure_logging
-from journey.services.examples import seed_examples
-from journey.services.journeys import JourneyService
-from journey.settings import Settings, get_settings
-from journey.store.journeys import JourneyStore
+
+if TYPE_CHECKING:
+    from journey.engine.payloads import RunSnapshot
+    from journey.settings import Settings
+
+# The engine, the API and the stores are imported inside the commands that use them: importing
+# them all costs seconds, which `journey --help` and `journey validate` should not pay.
 
 
 def worker_command() -> None:
     """Run a worker (and the dev server, unless JOURNEY_TEMPORAL_ADDRESS is set) until Ctrl-C."""
+    from journey.logs import configure_logging
+    from journey.settings import get_settings
+
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     _serve(settings, banner=f"worker on task queue {settings.temporal_task_queue}")
@@ -39,6 +33,9 @@ def worker_command() -> None:
 
 def up_command() -> None:
     """Start the embedded stack: the API, the Temporal dev server and its UI, the worker, the router."""
+    from journey.logs import configure_logging
+    from journey.settings import get_settings
+
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     _serve(settings, banner="Journey is up", api=True, router=True, seed=True)
@@ -46,6 +43,10 @@ def up_command() -> None:
 
 def api_command() -> None:
     """Serve the API alone, against a running Temporal and database (for scaling out)."""
+    from journey.engine.stack import temporal_is_listening
+    from journey.logs import configure_logging
+    from journey.settings import get_settings
+
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     if settings.temporal_address is None and not asyncio.run(temporal_is_listening(settings)):
@@ -65,6 +66,16 @@ def run_command(
     ] = False,
 ) -> None:
     """Run one journey for real on the embedded stack and print each step as it happens."""
+    from journey.dsl.json_types import json_type
+    from journey.dsl.validate import DocumentInvalid, parse
+    from journey.engine.devserver import DevServerError
+    from journey.engine.ids import new_run_id
+    from journey.engine.runs import RunAlreadyActive, manual_trigger, start_run
+    from journey.engine.stack import running_engine, temporal_is_listening
+    from journey.engine.watch import watch_run
+    from journey.logs import configure_logging
+    from journey.settings import get_settings
+
     settings = get_settings()
     configure_logging("warning", settings.log_format)
     try:
@@ -123,6 +134,17 @@ def _serve(
     router: bool = False,
     seed: bool = False,
 ) -> None:
+    from journey.api.server import serve
+    from journey.api.state import ApiState
+    from journey.api.static import DEFAULT_DIST
+    from journey.engine.devserver import DevServerError
+    from journey.engine.stack import running_engine
+    from journey.events import running
+    from journey.events.factory import event_log, event_router
+    from journey.services.examples import seed_examples
+    from journey.services.journeys import JourneyService
+    from journey.store.journeys import JourneyStore
+
     async def _main() -> None:
         async with (
             running_engine(settings, with_worker=with_worker, reuse_running=not with_worker) as engine,

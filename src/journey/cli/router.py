@@ -10,16 +10,17 @@ import asyncio
 import signal
 
 from journey.cli.output import fail, stdout
-from journey.engine.devserver import DevServerError
-from journey.engine.stack import running_engine, temporal_is_listening
-from journey.events import running
-from journey.events.factory import event_router
-from journey.logs import configure_logging
-from journey.settings import get_settings
 
 
 def router_command() -> None:
     """Route events from the event log into runs until Ctrl-C."""
+    from journey.engine.devserver import DevServerError
+    from journey.engine.stack import running_engine, temporal_is_listening
+    from journey.events import running
+    from journey.events.factory import event_router
+    from journey.logs import configure_logging
+    from journey.settings import get_settings
+
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     if settings.temporal_address is None and not asyncio.run(temporal_is_listening(settings)):

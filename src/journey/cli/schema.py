@@ -4,14 +4,17 @@ The JSON Schema is the one ``GET /api/v1/schema`` serves, so an editor configure
 flags the same shape errors as the API (the graph rules need ``journey validate``).
 """
 
-from typing import Annotated
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from journey.cli.output import fail, print_json, stdout
-from journey.dsl import NODE_TYPES, Branches
-from journey.dsl.schema import journey_schema, node_config_schema, ordered_node_types
+
+if TYPE_CHECKING:
+    from journey.dsl import Branches
 
 
 def schema_command(
@@ -21,6 +24,9 @@ def schema_command(
     ] = None,
 ) -> None:
     """Print the JSON Schema of a journey document, or of one node type's config."""
+    from journey.dsl import NODE_TYPES
+    from journey.dsl.schema import journey_schema, node_config_schema
+
     if node is None:
         print_json(journey_schema())
         return
@@ -31,6 +37,8 @@ def schema_command(
 
 def node_types_command() -> None:
     """List the node types in palette order: category, branches and what each one does."""
+    from journey.dsl.schema import ordered_node_types
+
     table = Table("type", "category", "branches", "description", title="Node types", title_justify="left")
     for node_type in ordered_node_types():
         table.add_row(

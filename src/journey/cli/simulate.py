@@ -6,22 +6,23 @@ invalid (its issues are printed as ``journey validate`` prints them), 2 when an 
 be used.
 """
 
+from __future__ import annotations
+
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
 from rich.text import Text
 
 from journey.cli.loading import LoadError, load_document, parse_text
 from journey.cli.output import EXIT_PROBLEMS, fail, print_json, stdout
 from journey.cli.validate import print_issues
-from journey.dsl.json_types import json_type
-from journey.dsl.simulate import ScriptedEvent, SimulationResult, simulate
-from journey.dsl.validate import DocumentInvalid, parse
+
+if TYPE_CHECKING:
+    from journey.dsl.simulate import SimulationResult
 
 _STATUS_STYLES = {"completed": "bold green", "failed": "bold red"}
 
@@ -67,6 +68,9 @@ def simulate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole result as JSON.")] = False,
 ) -> None:
     """Run a journey on a virtual clock, without side effects, and show its path and actions."""
+    from journey.dsl.simulate import simulate
+    from journey.dsl.validate import DocumentInvalid, parse
+
     input_value = _json_object(input_json, "--input")
     user = _json_object(user_json, "--user")
     outputs = _json_object(outputs_json, "--outputs")
@@ -90,6 +94,8 @@ def simulate_command(
 
 def _json_object(value: str, option: str) -> dict[str, Any]:
     """An option's JSON object, given inline or as ``@FILE``."""
+    from journey.dsl.json_types import json_type
+
     try:
         if value.startswith("@"):
             parsed = load_document(Path(value[1:]))
@@ -104,6 +110,11 @@ def _json_object(value: str, option: str) -> dict[str, Any]:
 
 def _events(path: Path) -> list[dict[str, Any]]:
     """The scripted events, checked here so a bad one is one line naming it, not a traceback."""
+    from pydantic import ValidationError
+
+    from journey.dsl.json_types import json_type
+    from journey.dsl.simulate import ScriptedEvent
+
     try:
         events = load_document(path)
     except LoadError as error:

@@ -5,17 +5,20 @@ compiler's. Exit 0 when no file has errors (warnings alone pass), 1 when one has
 could not be used at all: a broken file is a different problem from a broken journey.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
 
 from journey.cli.loading import LoadError, load_document
 from journey.cli.output import EXIT_PROBLEMS, EXIT_UNUSABLE, print_json, stderr, stdout
-from journey.dsl.issues import Issue, has_errors
-from journey.dsl.validate import validate
+
+if TYPE_CHECKING:
+    from journey.dsl.issues import Issue
 
 _SEVERITY_STYLES = {"error": "bold red", "warning": "yellow"}
 
@@ -30,6 +33,8 @@ class FileReport:
 
     @property
     def valid(self) -> bool:
+        from journey.dsl.issues import has_errors
+
         return self.error is None and not has_errors(self.issues)
 
     def to_json(self) -> dict[str, Any]:
@@ -67,6 +72,8 @@ def validate_command(
 
 def check_file(path: Path) -> FileReport:
     """Load and validate one file; never raises."""
+    from journey.dsl.validate import validate
+
     try:
         document = load_document(path)
     except LoadError as error:
