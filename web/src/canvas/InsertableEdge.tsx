@@ -1,4 +1,4 @@
-import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getSmoothStepPath } from "@xyflow/react";
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getSmoothStepPath, useStore } from "@xyflow/react";
 import { Plus } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
 
@@ -54,6 +54,8 @@ function StepPicker({ onPick, onClose }: { onPick: (nodeType: string) => void; o
   const registry = useEditor((state) => state.registry);
   const types = useMemo(() => registry.types.filter((spec) => canSplitWith(spec, registry)), [registry]);
   const ref = useRef<HTMLDivElement>(null);
+  // The picker is a menu, not part of the drawing: it keeps its size at any zoom.
+  const zoom = useStore((state) => state.transform[2]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => event.key === "Escape" && onClose();
     const onDown = (event: MouseEvent) => ref.current?.parentElement?.contains(event.target as Node) || onClose();
@@ -65,7 +67,7 @@ function StepPicker({ onPick, onClose }: { onPick: (nodeType: string) => void; o
     };
   }, [onClose]);
   return (
-    <div className="edge-picker" ref={ref} role="menu" data-testid="edge-picker">
+    <div className="edge-picker" ref={ref} role="menu" style={{ transform: `translateX(-50%) scale(${1 / zoom})` }} data-testid="edge-picker">
       {types.map((spec, index) => (
         <button
           type="button"
