@@ -13,11 +13,11 @@ import { Palette } from "../panels/Palette";
 import { ProblemsPanel } from "../panels/ProblemsPanel";
 import { RunsPanel } from "../panels/RunsPanel";
 import { SimulatePanel } from "../panels/SimulatePanel";
+import { KeyboardTools } from "../shortcuts/KeyboardTools";
+import { isEditable, matchesShortcut } from "../shortcuts/shortcuts";
 import { CLIPBOARD_MIME, copySelection, currentDocument, parseClipboard, redo, undo, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
 import { useUi } from "../state/ui";
-import { KeyboardTools } from "../shortcuts/KeyboardTools";
-import { isEditable, matchesShortcut } from "../shortcuts/shortcuts";
 
 export function EditorPage({ journeyKey, navigate }: { journeyKey: string; navigate: (path: string) => void }) {
   const [state, setState] = useState<"loading" | "ready" | string>("loading");
