@@ -15,23 +15,27 @@ import { useShallow } from "zustand/react/shallow";
 
 import { JourneyNodeView } from "../nodes/JourneyNodeView";
 import { beginBatch, endBatch, isValidConnection, useEditor } from "../state/editor";
+import { plainKeys } from "../shortcuts/shortcuts";
 import { useSim } from "../state/sim";
 import type { JourneyEdge, JourneyNode } from "./convert";
+import { edgeAt, insertIntoEditor, useDropTarget } from "./edgeDrop";
+import { InsertableEdge } from "./InsertableEdge";
 
 export const DRAG_MIME = "application/x-journey-node-type";
 const GRID = 20;
 const nodeTypes = { journey: JourneyNodeView };
+const edgeTypes = { insertable: InsertableEdge };
+const DELETE_KEYS = plainKeys("delete");
 const CATEGORY_COLOURS: Record<string, string> = { trigger: "#f59e0b", action: "#6366f1", flow: "#14b8a6" };
 
 export function Canvas() {
-  const { nodes, edges, onNodesChange, onEdgesChange, onConnect, addNode } = useEditor(
+  const { nodes, edges, onNodesChange, onEdgesChange, onConnect } = useEditor(
     useShallow((state) => ({
       nodes: state.nodes,
       edges: state.edges,
       onNodesChange: state.onNodesChange,
       onEdgesChange: state.onEdgesChange,
       onConnect: state.onConnect,
-      addNode: state.addNode,
     })),
   );
   const edgeIssues = useEditor(useShallow((state) => state.issues.filter((issue) => issue.edge_id).map((issue) => issue.edge_id as string)));
@@ -48,32 +52,44 @@ export function Canvas() {
   }, [fit, initialized, fitView]);
 
   const highlight = useSim((state) => state.highlight);
+  const dropTarget = useDropTarget(DRAG_MIME);
   const shownEdges = useMemo(() => {
     const broken = new Set(edgeIssues);
     return edges.map((edge) => {
-      const classes = [broken.has(edge.id) ? "has-error" : "", highlight ? (highlight.edges.has(edge.id) ? "on-path" : "off-path") : ""].filter(Boolean);
+      const classes = [
+        broken.has(edge.id) ? "has-error" : "",
+        highlight ? (highlight.edges.has(edge.id) ? "on-path" : "off-path") : "",
+        edge.id === dropTarget.edgeId ? "drop-target" : "",
+      ].filter(Boolean);
       return classes.length > 0 ? { ...edge, className: classes.join(" "), animated: highlight?.edges.has(edge.id) ?? false } : edge;
     });
-  }, [edges, edgeIssues, highlight]);
+  }, [edges, edgeIssues, highlight, dropTarget.edgeId]);
 
   const validConnection: IsValidConnection<JourneyEdge> = useCallback((connection) => isValidConnection(connection, useEditor.getState()), []);
 
-  const onDragOver = useCallback((event: DragEvent) => {
-    if (event.dataTransfer.types.includes(DRAG_MIME)) {
-      event.preventDefault();
-      event.dataTransfer.dropEffect = "copy";
-    }
-  }, []);
+  const { track, clear } = dropTarget;
+  const onDragOver = useCallback(
+    (event: DragEvent) => {
+      if (event.dataTransfer.types.includes(DRAG_MIME)) {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+        track(event);
+      }
+    },
+    [track],
+  );
 
   const onDrop = useCallback(
     (event: DragEvent) => {
       const nodeType = event.dataTransfer.getData(DRAG_MIME);
       if (!nodeType) return;
       event.preventDefault();
+      clear();
       const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      addNode(nodeType, { x: Math.round((point.x - 110) / GRID) * GRID, y: Math.round((point.y - 30) / GRID) * GRID });
+      const position = { x: Math.round((point.x - 110) / GRID) * GRID, y: Math.round((point.y - 30) / GRID) * GRID };
+      insertIntoEditor(edgeAt(event.clientX, event.clientY), nodeType, position);
     },
-    [addNode, screenToFlowPosition],
+    [clear, screenToFlowPosition],
   );
 
   const minimapColour = useCallback((node: JourneyNode) => {
@@ -82,11 +98,12 @@ export function Canvas() {
   }, []);
 
   return (
-    <div className={`canvas${highlight ? " sim-on" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`canvas${highlight ? " sim-on" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDragLeave={dropTarget.leave} onDrop={onDrop}>
       <ReactFlow<JourneyNode, JourneyEdge>
         nodes={nodes}
         edges={shownEdges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
@@ -103,9 +120,9 @@ export function Canvas() {
         defaultViewport={{ x: 60, y: 200, zoom: 0.9 }}
         minZoom={0.2}
         maxZoom={2}
-        deleteKeyCode={["Delete", "Backspace"]}
+        deleteKeyCode={DELETE_KEYS}
         connectionLineType={ConnectionLineType.SmoothStep}
-        defaultEdgeOptions={{ type: "smoothstep", markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } }}
+        defaultEdgeOptions={{ type: "insertable", markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } }}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} color="#cbd5e1" />

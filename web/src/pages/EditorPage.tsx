@@ -13,6 +13,8 @@ import { Palette } from "../panels/Palette";
 import { ProblemsPanel } from "../panels/ProblemsPanel";
 import { RunsPanel } from "../panels/RunsPanel";
 import { SimulatePanel } from "../panels/SimulatePanel";
+import { KeyboardTools } from "../shortcuts/KeyboardTools";
+import { isEditable, matchesShortcut } from "../shortcuts/shortcuts";
 import { CLIPBOARD_MIME, copySelection, currentDocument, parseClipboard, redo, undo, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
 import { useUi } from "../state/ui";
@@ -48,11 +50,6 @@ export function EditorPage({ journeyKey, navigate }: { journeyKey: string; navig
       <Editor journeyKey={journeyKey} navigate={navigate} />
     </ReactFlowProvider>
   );
-}
-
-function isEditable(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
 function useValidation(): boolean {
@@ -146,19 +143,16 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const mod = event.ctrlKey || event.metaKey;
-      if (!mod) return;
-      const key = event.key.toLowerCase();
-      if (key === "s") {
+      if (matchesShortcut("save", event)) {
         event.preventDefault();
         void saveRef.current();
         return;
       }
       if (isEditable(event.target)) return;
-      if (key === "z" && !event.shiftKey) {
+      if (matchesShortcut("undo", event)) {
         event.preventDefault();
         undo();
-      } else if ((key === "z" && event.shiftKey) || key === "y") {
+      } else if (matchesShortcut("redo", event)) {
         event.preventDefault();
         redo();
       }
@@ -274,6 +268,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           <button type="button" className="btn icon" onClick={redo} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
             <Redo2 size={16} />
           </button>
+          <KeyboardTools onGoTo={closeSide} />
           <button type="button" className="btn" onClick={() => void tidy()} title="Lay the steps out from left to right" data-testid="tidy">
             <LayoutGrid size={15} /> Tidy up
           </button>

@@ -19,7 +19,6 @@ import type { DocumentMeta, Issue, JourneyDocument, JsonObject } from "../api/do
 import type { JourneyDetail } from "../api/client";
 import {
   type ConversionError,
-  JOURNEY_NODE,
   type JourneyEdge,
   type JourneyNode,
   type NodeFields,
@@ -27,7 +26,8 @@ import {
   toDocument,
   toFlow,
 } from "../canvas/convert";
-import { defaultConfig } from "../forms/schema";
+import { uniqueId } from "../canvas/ids";
+import { newNode } from "../canvas/newNode";
 import {
   type Registry,
   TARGET_HANDLE,
@@ -169,12 +169,6 @@ export function currentDocument(state: Pick<EditorState, "meta" | "nodes" | "edg
   return toDocument(state);
 }
 
-function uniqueId(base: string, taken: Set<string>): string {
-  const stem = base.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 60) || "node";
-  if (!taken.has(stem)) return stem;
-  for (let n = 2; ; n++) if (!taken.has(`${stem}_${n}`)) return `${stem}_${n}`;
-}
-
 export const NODE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const useEditor = create<EditorState>()(
@@ -256,15 +250,9 @@ export const useEditor = create<EditorState>()(
 
       addNode: (nodeType, position) => {
         const { nodes, registry } = get();
-        const spec = registry.byType.get(nodeType);
-        const id = uniqueId(nodeType, new Set(nodes.map((node) => node.id)));
-        const config = spec ? defaultConfig(spec.config_schema) : {};
-        const schema = spec?.config_schema ?? {};
-        const hasSettings = Array.isArray(schema.oneOf) || Object.keys((schema.properties as object | undefined) ?? {}).length > 0;
-        const fields: NodeFields = hasSettings ? { config } : {};
-        const node: JourneyNode = { id, type: JOURNEY_NODE, position, selected: true, data: { nodeType, fields } };
+        const node = newNode(nodeType, registry, new Set(nodes.map((other) => other.id)), position);
         set({ nodes: [...nodes.map((other) => (other.selected ? { ...other, selected: false } : other)), node] });
-        return id;
+        return node.id;
       },
 
       updateConfig: (id, config) => {
