@@ -16,6 +16,7 @@ import { useShallow } from "zustand/react/shallow";
 import { JourneyNodeView } from "../nodes/JourneyNodeView";
 import { beginBatch, endBatch, isValidConnection, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
+import { StatsNotice } from "../stats/StatsOverlay";
 import type { JourneyEdge, JourneyNode } from "./convert";
 
 export const DRAG_MIME = "application/x-journey-node-type";
@@ -112,6 +113,7 @@ export function Canvas() {
         <MiniMap<JourneyNode> pannable zoomable nodeColor={minimapColour} nodeBorderRadius={6} data-testid="minimap" />
         <Controls data-testid="controls" />
       </ReactFlow>
+      <StatsNotice />
     </div>
   );
 }
