@@ -4,7 +4,9 @@ The API runs in-process under uvicorn on a loopback ephemeral port, in a thread 
 event loop, over a SQLite file in a temp dir and without an engine (``temporal`` is None),
 serving the built designer (``web/dist``, ``make web-build``). Each failed test leaves a
 screenshot in ``test-results/e2e/``. Without Chromium or a build the tests skip, except under
-CI, where they fail: ``make test`` installs both (``e2e-deps``, ``web-build``).
+CI, where they fail: ``make test`` installs both (``e2e-deps``, ``web-build``). Tests of real
+runs take ``engine_page`` instead: the API with a Temporal dev server and a worker, started once
+for the package.
 """
 
 import asyncio
@@ -22,9 +24,15 @@ import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
 from journey.api import ApiState, create_app
 from journey.api.static import DEFAULT_DIST
+from journey.engine.devserver import find_temporal_cli
+from journey.engine.runs import JOURNEY_KEY, JOURNEY_VERSION, USER_ID
+from journey.engine.worker import journey_worker
+from journey.engine.workflow import RUN_STATUS
 from journey.settings import Settings
 from journey.store import Database, SqlEventLog, upgrade
 
@@ -141,5 +149,73 @@ def page(browser: Browser, live_server: LiveServer, request: pytest.FixtureReque
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
         tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    context.close()
+    assert not errors, f"the page raised: {errors}"
+
+
+TASK_QUEUE = "journey-e2e"
+
+
+@pytest.fixture(scope="package")
+def engine_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The API with an engine (a Temporal dev server and a worker) on http://127.0.0.1:<port>,
+    started once for the package's tests that need real runs."""
+    try:
+        cli = str(find_temporal_cli())
+    except Exception as error:  # any reason means no engine here
+        pytest.skip(f"no Temporal CLI: {error}")
+    data_dir = tmp_path_factory.mktemp("e2e-engine")
+    url = f"sqlite+aiosqlite:///{data_dir / 'journey.db'}"
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    holder: dict[str, Any] = {}
+
+    async def _serve() -> None:
+        env = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=cli,
+            search_attributes=[JOURNEY_KEY, JOURNEY_VERSION, USER_ID, RUN_STATUS],
+            data_converter=pydantic_data_converter,
+        )
+        try:
+            await upgrade(url)
+            settings = Settings(data_dir=data_dir, database_url=url, temporal_task_queue=TASK_QUEUE)
+            async with (
+                Database.connect(url) as database,
+                journey_worker(env.client, settings, database) as worker,
+            ):
+                task = asyncio.create_task(worker.run())
+                state = ApiState(
+                    settings=settings, database=database, events=SqlEventLog(database), temporal=env.client
+                )
+                config = uvicorn.Config(create_app(state), log_config=None, access_log=False, lifespan="off")
+                holder["server"] = uvicorn.Server(config)
+                await holder["server"].serve(sockets=[sock])
+                await worker.shutdown()
+                await asyncio.gather(task, return_exceptions=True)
+        finally:
+            await env.shutdown()
+
+    thread = threading.Thread(target=lambda: asyncio.run(_serve()), name="e2e-engine", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not (holder.get("server") and holder["server"].started):
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the API with its engine did not start within 60 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    holder["server"].should_exit = True
+    thread.join(30)
+    sock.close()
+
+
+@pytest.fixture
+def engine_page(browser: Browser, engine_url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, base_url=engine_url)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
     context.close()
     assert not errors, f"the page raised: {errors}"

@@ -15,6 +15,8 @@ export type JourneySummary = Schemas["JourneySummary"];
 export type RunView = Schemas["RunView"];
 export type RunSummary = Schemas["RunSummary"];
 export type SimulationResult = Schemas["SimulationResult"];
+export type JourneyStats = Schemas["JourneyStats"];
+export type NodeStats = Schemas["NodeStats"];
 export type SimulationRequest = Omit<Schemas["SimulationRequest"], "journey"> & { journey: JourneyDocument };
 /** A journey as `GET /journeys/{key}` answers, its draft read as a journey document. */
 export type JourneyDetail = Omit<Schemas["JourneyDetail"], "draft" | "issues" | "created_at" | "updated_at"> & {
@@ -103,6 +105,10 @@ export const api = {
     (await unwrap(client.GET("/api/v1/runs", { params: { query: { journey, limit: 100 } } }))).items,
 
   getRun: (runId: string) => unwrap(client.GET("/api/v1/runs/{run_id}", { params: { path: { run_id: runId } } })),
+
+  /** Per node: runs that entered it, are there now, finished it, failed there (of one version, or all). */
+  journeyStats: (key: string, version?: number) =>
+    unwrap(client.GET("/api/v1/journeys/{key}/stats", { params: { path: { key }, query: version === undefined ? {} : { version } } })),
 
   cancelRun: (runId: string) => unwrap(client.POST("/api/v1/runs/{run_id}/cancel", { params: { path: { run_id: runId } } })),
 

@@ -17,6 +17,7 @@ import { JourneyNodeView } from "../nodes/JourneyNodeView";
 import { beginBatch, endBatch, isValidConnection, useEditor } from "../state/editor";
 import { plainKeys } from "../shortcuts/shortcuts";
 import { useSim } from "../state/sim";
+import { StatsNotice } from "../stats/StatsOverlay";
 import type { JourneyEdge, JourneyNode } from "./convert";
 import { edgeAt, insertIntoEditor, useDropTarget } from "./edgeDrop";
 import { InsertableEdge } from "./InsertableEdge";
@@ -129,6 +130,7 @@ export function Canvas() {
         <MiniMap<JourneyNode> pannable zoomable nodeColor={minimapColour} nodeBorderRadius={6} data-testid="minimap" />
         <Controls data-testid="controls" />
       </ReactFlow>
+      <StatsNotice />
     </div>
   );
 }

@@ -33,6 +33,8 @@ function reshape(value: Json, defs: JsonObject, depth: number): Json {
   if (Array.isArray(node.anyOf)) {
     const options = node.anyOf.filter((option) => !(isJsonObject(option) && option.type === "null"));
     if (options.length === 1 && node.anyOf.length === 2 && isJsonObject(options[0])) {
+      const toggle = optionalObjectToggle(options[0], node, defs, depth);
+      if (toggle !== null) return toggle;
       const { anyOf: _anyOf, default: fallback, ...rest } = node;
       node = { ...options[0], ...rest, ...(fallback === null || fallback === undefined ? {} : { default: fallback }) };
       if (typeof node.$ref === "string") return reshape(node, defs, depth + 1);
@@ -48,6 +50,27 @@ function reshape(value: Json, defs: JsonObject, depth: number): Json {
     out.oneOf = out.oneOf.map((option) => (isJsonObject(option) && typeof option.title === "string" ? { ...option, title: words(option.title) } : option));
   }
   return out;
+}
+
+/**
+ * An optional object with required members (quiet hours) stays a choice between "Off" and "On".
+ * Unwrapped, rjsf would fill it in from its members' defaults (`{"timezone": "UTC"}`), so an
+ * unset object would be saved half-made and its required members reported missing; as a choice
+ * whose first option is null, it stays unset until the person turns it on.
+ */
+function optionalObjectToggle(option: JsonObject, node: JsonObject, defs: JsonObject, depth: number): JsonObject | null {
+  const target = reshape(option, defs, depth + 1);
+  if (!isJsonObject(target) || target.type !== "object" || !Array.isArray(target.required) || target.required.length === 0) return null;
+  const { anyOf: _anyOf, default: _fallback, ...rest } = node;
+  const title = typeof rest.title === "string" ? words(rest.title) : typeof target.title === "string" ? target.title : undefined;
+  return {
+    ...rest,
+    ...(title === undefined ? {} : { title }),
+    anyOf: [
+      { type: "null", title: "Off" },
+      { ...target, title: "On" },
+    ],
+  };
 }
 
 /** `EventTrigger` -> `Event trigger`; titles that already hold spaces stay. */
@@ -72,7 +95,7 @@ export function isFreeJson(schema: JsonObject): boolean {
 export function uiSchemaFor(schema: JsonObject): UiSchema {
   const ui: UiSchema = {};
   const properties: Record<string, JsonObject> = {};
-  for (const source of [schema, ...(Array.isArray(schema.oneOf) ? schema.oneOf : [])]) {
+  for (const source of [schema, ...options(schema)]) {
     if (isJsonObject(source) && isJsonObject(source.properties)) {
       for (const [name, child] of Object.entries(source.properties)) if (isJsonObject(child)) properties[name] = child;
     }
@@ -87,8 +110,13 @@ function fieldUi(schema: JsonObject): UiSchema {
   if (isFreeJson(schema)) return { "ui:field": "json" };
   const hint = schema[WIDGET_HINT];
   if (typeof hint === "string" && ["cel", "template", "duration"].includes(hint)) return { "ui:widget": hint };
-  if (schema.type === "object" || schema.type === "array" || Array.isArray(schema.oneOf)) return uiSchemaFor(schema);
+  if (schema.type === "object" || schema.type === "array" || options(schema).length > 0) return uiSchemaFor(schema);
   return {};
+}
+
+/** The options of a one-of or any-of schema (none for others). */
+function options(schema: JsonObject): Json[] {
+  return [...(Array.isArray(schema.oneOf) ? schema.oneOf : []), ...(Array.isArray(schema.anyOf) ? schema.anyOf : [])];
 }
 
 /** The config a new node starts with: the defaults and constants of its schema, nothing more. */

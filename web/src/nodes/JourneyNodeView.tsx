@@ -5,6 +5,7 @@ import { useShallow } from "zustand/react/shallow";
 import type { JourneyNode } from "../canvas/convert";
 import { useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
+import { NodeStatsBadges } from "../stats/StatsOverlay";
 import { NodeIcon } from "./icons";
 import { TARGET_HANDLE, acceptsInput, branchHandles } from "./registry";
 import { configSummary } from "./summary";
@@ -78,6 +79,7 @@ function JourneyNodeViewImpl({ id, data, selected }: NodeProps<JourneyNode>) {
           {run.error && <div className="jn-run-error">{run.error}</div>}
         </div>
       )}
+      <NodeStatsBadges nodeId={id} />
       {(errors > 0 || warnings > 0) && (
         <div className={`jn-badge ${errors > 0 ? "error" : "warning"}`} data-testid={`node-badge-${id}`} title={problemText}>
           {errors > 0 ? errors : warnings}

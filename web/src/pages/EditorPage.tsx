@@ -15,6 +15,7 @@ import { RunsPanel } from "../panels/RunsPanel";
 import { SimulatePanel } from "../panels/SimulatePanel";
 import { KeyboardTools } from "../shortcuts/KeyboardTools";
 import { isEditable, matchesShortcut } from "../shortcuts/shortcuts";
+import { StatsToggle } from "../stats/StatsOverlay";
 import { CLIPBOARD_MIME, copySelection, currentDocument, parseClipboard, redo, undo, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
 import { useUi } from "../state/ui";
@@ -290,6 +291,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           >
             <Activity size={15} /> Runs
           </button>
+          <StatsToggle />
           <div className="divider" />
           <button type="button" className="btn" onClick={() => void save()} disabled={saving} title="Save the draft (Ctrl+S)" data-testid="save">
             {saving ? <Loader2 size={15} className="spin" /> : <Save size={15} />} Save

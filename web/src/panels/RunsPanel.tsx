@@ -1,7 +1,9 @@
 import { Ban, Loader2, Play, RefreshCw, RotateCcw, X } from "lucide-react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { ApiError, type RunSummary, type RunView, api } from "../api/client";
+import { ApiError, type RunView, api } from "../api/client";
+import { runQuery, runsChanged, useCancelRun, useRunList, useStartRun } from "../api/queries";
 import { type RunStep, nodeStatuses, runEnded, runInput, runPath } from "../runs/status";
 import { parseObject, pathHighlight } from "../sim/highlight";
 import { useEditor } from "../state/editor";
@@ -15,23 +17,18 @@ export function RunsPanel({ journeyKey, onClose }: { journeyKey: string; onClose
   const publishedVersion = useEditor((state) => state.journey?.publishedVersion ?? null);
   const [userId, setUserId] = useState("user-1");
   const [input, setInput] = useState("{}");
-  const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [runs, setRuns] = useState<RunSummary[] | null>(null);
-  const [listError, setListError] = useState<string | null>(null);
   const [run, setRun] = useState<RunView | null>(null);
   const [live, setLive] = useState(false);
-  const [cancelling, setCancelling] = useState(false);
   const stopWatching = useRef<() => void>(() => undefined);
-
-  const refresh = useCallback(async () => {
-    try {
-      setRuns(await api.listRuns(journeyKey));
-      setListError(null);
-    } catch (caught) {
-      setListError(`Could not list the runs: ${words(caught)}`);
-    }
-  }, [journeyKey]);
+  const queryClient = useQueryClient();
+  const runList = useRunList(journeyKey);
+  const runs = runList.data ?? null;
+  const listError = runList.error ? `Could not list the runs: ${words(runList.error)}` : null;
+  const starter = useStartRun(journeyKey);
+  const canceller = useCancelRun(journeyKey);
+  const starting = starter.isPending;
+  const cancelling = canceller.isPending;
 
   const show = useCallback((view: RunView) => {
     setRun(view);
@@ -55,34 +52,28 @@ export function RunsPanel({ journeyKey, onClose }: { journeyKey: string; onClose
         show,
         () => {
           setLive(false);
-          void refresh();
+          void runsChanged(queryClient, journeyKey, view.run_id);
         },
         () => {
           setLive(false);
-          api.getRun(view.run_id).then(show, (caught: unknown) => setError(`Lost the run's live updates: ${words(caught)}`));
+          queryClient.fetchQuery(runQuery(view.run_id)).then(show, (caught: unknown) => setError(`Lost the run's live updates: ${words(caught)}`));
         },
       );
     },
-    [show, refresh],
+    [show, queryClient, journeyKey],
   );
 
   const open = async (runId: string) => {
     setError(null);
     try {
-      watch(await api.getRun(runId));
+      watch(await queryClient.fetchQuery(runQuery(runId)));
     } catch (caught) {
       setError(`Could not open the run: ${words(caught)}`);
     }
   };
 
   useEffect(() => {
-    let current = true;
-    api.listRuns(journeyKey).then(
-      (items) => current && setRuns(items),
-      (caught: unknown) => current && setListError(`Could not list the runs: ${words(caught)}`),
-    );
     return () => {
-      current = false;
       stopWatching.current();
       useSim.getState().setRunStatus(null);
       useSim.getState().setHighlight(null);
@@ -90,16 +81,11 @@ export function RunsPanel({ journeyKey, onClose }: { journeyKey: string; onClose
   }, [journeyKey]);
 
   const launch = async (user: string, properties: Record<string, unknown>) => {
-    setStarting(true);
     try {
-      const view = await api.startRun(journeyKey, user, properties);
-      watch(view);
-      void refresh();
+      watch(await starter.mutateAsync({ userId: user, input: properties }));
     } catch (caught) {
       const status = caught instanceof ApiError ? caught.status : 0;
       setError(`Could not start the run${status === 503 ? " (the engine is not available)" : ""}: ${words(caught)}`);
-    } finally {
-      setStarting(false);
     }
   };
 
@@ -120,14 +106,11 @@ export function RunsPanel({ journeyKey, onClose }: { journeyKey: string; onClose
 
   const cancel = async () => {
     if (run === null) return;
-    setCancelling(true);
     try {
-      await api.cancelRun(run.run_id);
-      if (!live) show(await api.getRun(run.run_id));
+      await canceller.mutateAsync(run.run_id);
+      if (!live) show(await queryClient.fetchQuery(runQuery(run.run_id)));
     } catch (caught) {
       setError(`Could not cancel the run: ${words(caught)}`);
-    } finally {
-      setCancelling(false);
     }
   };
 
@@ -173,7 +156,7 @@ export function RunsPanel({ journeyKey, onClose }: { journeyKey: string; onClose
             )}
             <div className="sim-head">
               <div className="field-label">Recent runs</div>
-              <button type="button" className="btn icon ghost" title="Refresh" onClick={() => void refresh()} data-testid="runs-refresh">
+              <button type="button" className="btn icon ghost" title="Refresh" onClick={() => void runList.refetch()} data-testid="runs-refresh">
                 <RefreshCw size={14} />
               </button>
             </div>

@@ -1,9 +1,10 @@
 import { FlaskConical, Loader2, Plus, Trash2, X } from "lucide-react";
-import { useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
-import { ApiError, type SimulationResult, api } from "../api/client";
+import { ApiError, type SimulationRequest, type SimulationResult, api } from "../api/client";
 import type { Issue } from "../api/document";
-import { offsetLabel, parseObject, pathHighlight } from "../sim/highlight";
+import { offsetLabel, parseObject, pathHighlight, pruneHighlight } from "../sim/highlight";
+import { RERUN_DELAY_MS, simulationKey } from "../sim/rerun";
 import { currentDocument, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
 
@@ -16,7 +17,13 @@ interface EventRow {
 
 let nextRow = 1;
 
-/** Test run: the draft on a virtual clock (POST /simulate), its path lit on the canvas. */
+/** What the person typed for a test run: all of a simulation request but the journey. */
+type TestInputs = Omit<SimulationRequest, "journey">;
+
+const words = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Test run: the draft on a virtual clock (POST /simulate), its path lit on the canvas. After an
+ * edit, the same test runs again by itself, so the lit path follows the draft. */
 export function SimulatePanel({ onClose }: { onClose: () => void }) {
   const [user, setUser] = useState('{\n  "id": "user-1",\n  "email": "ada@example.com"\n}');
   const [input, setInput] = useState("{}");
@@ -24,9 +31,14 @@ export function SimulatePanel({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<SimulationResult | null>(null);
-  const [simulatedJson, setSimulatedJson] = useState<string | null>(null);
-  const stale = useEditor((state) => simulatedJson !== null && JSON.stringify(currentDocument(state)) !== simulatedJson);
+  const [simulatedKey, setSimulatedKey] = useState<string | null>(null);
+  const [rerunError, setRerunError] = useState<string | null>(null);
+  const stale = useEditor((state) => simulatedKey !== null && simulationKey(currentDocument(state)) !== simulatedKey);
   const setHighlight = useSim((state) => state.setHighlight);
+  /** The inputs of the test shown, repeated after edits; null when none is shown. */
+  const shownInputs = useRef<TestInputs | null>(null);
+  const lastKey = useRef<string | null>(null);
+  const sequence = useRef(0);
   const nodes = useEditor((state) => state.nodes);
 
   const label = (id: string) => {
@@ -34,6 +46,69 @@ export function SimulatePanel({ onClose }: { onClose: () => void }) {
     return node && typeof node.data.fields.name === "string" && node.data.fields.name ? node.data.fields.name : id;
   };
   const updateEvent = (key: number, patch: Partial<EventRow>) => setEvents(events.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+
+  /** Simulate the current draft; a repeat after an edit (`again`) that fails keeps the last path
+   * shown (less what the edit removed) and says why, instead of clearing the panel. */
+  const simulate = useCallback(
+    async (inputs: TestInputs, again: boolean) => {
+      const mine = ++sequence.current;
+      const doc = currentDocument();
+      const key = simulationKey(doc);
+      setBusy(true);
+      try {
+        const answer = await api.simulate({ ...inputs, journey: doc });
+        if (mine !== sequence.current) return;
+        lastKey.current = key;
+        setResult(answer);
+        setSimulatedKey(key);
+        setRerunError(null);
+        setHighlight(pathHighlight(answer.path, useEditor.getState().edges));
+      } catch (caught) {
+        if (mine !== sequence.current) return;
+        const issues = caught instanceof ApiError && Array.isArray(caught.problem.issues) ? (caught.problem.issues as Issue[]) : [];
+        if (issues.length > 0) useEditor.getState().setIssues(issues, JSON.stringify(doc));
+        const errors = issues.filter((issue) => issue.severity === "error");
+        const message =
+          errors.length > 0
+            ? `The journey has ${errors.length} error${errors.length === 1 ? "" : "s"} (marked on the steps): ${errors.map((issue) => issue.message).slice(0, 3).join("; ")}`
+            : `Could not simulate: ${words(caught)}`;
+        if (again) {
+          lastKey.current = key;
+          setRerunError(message);
+          return;
+        }
+        shownInputs.current = null;
+        setResult(null);
+        setHighlight(null);
+        setError(message);
+      } finally {
+        if (mine === sequence.current) setBusy(false);
+      }
+    },
+    [setHighlight],
+  );
+
+  // Follow the draft: drop at once what an edit removed from the lit path, then test again.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = useEditor.subscribe((state, previous) => {
+      if (state.nodes === previous.nodes && state.edges === previous.edges && state.meta === previous.meta) return;
+      const highlight = useSim.getState().highlight;
+      if (highlight !== null) {
+        const pruned = pruneHighlight(highlight, state.nodes, state.edges);
+        if (pruned !== highlight) useSim.getState().setHighlight(pruned);
+      }
+      if (shownInputs.current === null || simulationKey(currentDocument(state)) === lastKey.current) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (shownInputs.current !== null) void simulate(shownInputs.current, true);
+      }, RERUN_DELAY_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [simulate]);
 
   const run = async () => {
     setError(null);
@@ -48,36 +123,16 @@ export function SimulatePanel({ onClose }: { onClose: () => void }) {
       if ("error" in properties) return setError(properties.error);
       scripted.push({ after: row.after.trim() || "PT0S", name: row.name.trim(), properties: properties.value });
     }
-    setBusy(true);
-    try {
-      const state = useEditor.getState();
-      const doc = currentDocument(state);
-      const answer = await api.simulate({
-        journey: doc,
-        user: parsedUser.value as never,
-        input: parsedInput.value as never,
-        events: scripted as never,
-      });
-      setResult(answer);
-      setSimulatedJson(JSON.stringify(doc));
-      setHighlight(pathHighlight(answer.path, useEditor.getState().edges));
-    } catch (caught) {
-      setResult(null);
-      setHighlight(null);
-      if (caught instanceof ApiError && Array.isArray(caught.problem.issues) && caught.problem.issues.length > 0) {
-        const issues = caught.problem.issues as Issue[];
-        useEditor.getState().setIssues(issues, JSON.stringify(currentDocument()));
-        const errors = issues.filter((issue) => issue.severity === "error");
-        setError(`The journey has ${errors.length} error${errors.length === 1 ? "" : "s"} (marked on the steps): ${errors.map((issue) => issue.message).slice(0, 3).join("; ")}`);
-      } else {
-        setError(`Could not simulate: ${caught instanceof Error ? caught.message : String(caught)}`);
-      }
-    } finally {
-      setBusy(false);
-    }
+    const inputs = { user: parsedUser.value, input: parsedInput.value, events: scripted } as TestInputs;
+    shownInputs.current = inputs;
+    await simulate(inputs, false);
   };
 
   const clear = () => {
+    shownInputs.current = null;
+    sequence.current++;
+    setBusy(false);
+    setRerunError(null);
     setResult(null);
     setHighlight(null);
   };
@@ -160,9 +215,14 @@ export function SimulatePanel({ onClose }: { onClose: () => void }) {
               {result.reason && <span className="muted small"> {result.reason}</span>}
               {result.limit_reached && <span className="muted small"> (stopped at the simulation's bound)</span>}
             </div>
-            {stale && (
+            {stale && !rerunError && (
               <div className="muted small sim-stale" data-testid="simulate-stale">
-                The draft changed since this test run: simulate again to see the new path.
+                The draft changed: testing it again…
+              </div>
+            )}
+            {rerunError && (
+              <div className="sim-error" data-testid="simulate-rerun-error">
+                The path shown is from before the last edit. {rerunError}
               </div>
             )}
             {result.error && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { offsetLabel, parseObject, pathHighlight } from "./highlight";
+import { offsetLabel, parseObject, pathHighlight, pruneHighlight } from "./highlight";
 
 const edges = [
   { id: "e1", source: "start", target: "wait" },
@@ -59,5 +59,20 @@ describe("parseObject", () => {
     expect(parseObject("  ", "User")).toEqual({ value: {} });
     expect(parseObject("[1]", "User")).toEqual({ error: "User must be a JSON object ({...})" });
     expect("error" in parseObject("{oops", "Input")).toBe(true);
+  });
+});
+
+describe("pruneHighlight", () => {
+  const lit = pathHighlight(["start", "wait", "vip", "mail", "end"], edges);
+  const ids = (names: string[]) => names.map((id) => ({ id }));
+
+  it("drops the nodes and edges that are gone", () => {
+    const pruned = pruneHighlight(lit, ids(["start", "wait", "mail", "end", "ordered"]), ids(["e1", "e3", "e6"]));
+    expect([...pruned.nodes]).toEqual(["start", "wait", "mail", "end"]);
+    expect([...pruned.edges].sort()).toEqual(["e1", "e6"]);
+  });
+
+  it("keeps the same highlight when nothing on it is gone", () => {
+    expect(pruneHighlight(lit, ids(["start", "wait", "vip", "mail", "end", "x"]), edges)).toBe(lit);
   });
 });

@@ -55,3 +55,14 @@ export function parseObject(text: string, what: string): { value: Record<string,
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { error: `${what} must be a JSON object ({...})` };
   return { value: value as Record<string, unknown> };
 }
+
+/** The highlight without the nodes and edges that are gone (deleted, renamed, reconnected);
+ * the same object when nothing is gone, so the canvas does not redraw for nothing. */
+export function pruneHighlight(highlight: Highlight, nodes: readonly { id: string }[], edges: readonly { id: string }[]): Highlight {
+  const nodeIds = new Set(nodes.map((node) => node.id));
+  const edgeIds = new Set(edges.map((edge) => edge.id));
+  const keptNodes = [...highlight.nodes].filter((id) => nodeIds.has(id));
+  const keptEdges = [...highlight.edges].filter((id) => edgeIds.has(id));
+  if (keptNodes.length === highlight.nodes.size && keptEdges.length === highlight.edges.size) return highlight;
+  return { nodes: new Set(keptNodes), edges: new Set(keptEdges) };
+}
