@@ -5,6 +5,7 @@ import {
   Controls,
   type IsValidConnection,
   MarkerType,
+  type NodeChange,
   MiniMap,
   ReactFlow,
   useNodesInitialized,
@@ -14,19 +15,24 @@ import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } fro
 import { useShallow } from "zustand/react/shallow";
 
 import { JourneyNodeView } from "../nodes/JourneyNodeView";
+import { AnnotationView } from "../notes/AnnotationView";
+import { type AnnotationNode, splitChanges } from "../notes/annotation";
 import { beginBatch, endBatch, isValidConnection, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
 import type { JourneyEdge, JourneyNode } from "./convert";
 
 export const DRAG_MIME = "application/x-journey-node-type";
 const GRID = 20;
-const nodeTypes = { journey: JourneyNodeView };
+const nodeTypes = { journey: JourneyNodeView, note: AnnotationView, group: AnnotationView };
+type CanvasNode = JourneyNode | AnnotationNode;
 const CATEGORY_COLOURS: Record<string, string> = { trigger: "#f59e0b", action: "#6366f1", flow: "#14b8a6" };
 
 export function Canvas() {
-  const { nodes, edges, onNodesChange, onEdgesChange, onConnect, addNode } = useEditor(
+  const { nodes, annotations, edges, onNodesChange, onAnnotationsChange, onEdgesChange, onConnect, addNode } = useEditor(
     useShallow((state) => ({
       nodes: state.nodes,
+      annotations: state.annotations,
+      onAnnotationsChange: state.onAnnotationsChange,
       edges: state.edges,
       onNodesChange: state.onNodesChange,
       onEdgesChange: state.onEdgesChange,
@@ -56,6 +62,17 @@ export function Canvas() {
     });
   }, [edges, edgeIssues, highlight]);
 
+  // Annotations come first, so that they are drawn behind the steps.
+  const shownNodes = useMemo<CanvasNode[]>(() => (annotations ? [...annotations, ...nodes] : nodes), [annotations, nodes]);
+  const onChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => {
+      const split = splitChanges<JourneyNode>(changes);
+      if (split.annotations.length > 0) onAnnotationsChange(split.annotations);
+      if (split.steps.length > 0) onNodesChange(split.steps);
+    },
+    [onAnnotationsChange, onNodesChange],
+  );
+
   const validConnection: IsValidConnection<JourneyEdge> = useCallback((connection) => isValidConnection(connection, useEditor.getState()), []);
 
   const onDragOver = useCallback((event: DragEvent) => {
@@ -76,18 +93,19 @@ export function Canvas() {
     [addNode, screenToFlowPosition],
   );
 
-  const minimapColour = useCallback((node: JourneyNode) => {
+  const minimapColour = useCallback((node: CanvasNode) => {
+    if (node.type !== "journey") return "#fde68a";
     const spec = useEditor.getState().registry.byType.get(node.data.nodeType);
     return CATEGORY_COLOURS[spec?.category ?? ""] ?? "#94a3b8";
   }, []);
 
   return (
     <div className={`canvas${highlight ? " sim-on" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
-      <ReactFlow<JourneyNode, JourneyEdge>
-        nodes={nodes}
+      <ReactFlow<CanvasNode, JourneyEdge>
+        nodes={shownNodes}
         edges={shownEdges}
         nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
+        onNodesChange={onChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         isValidConnection={validConnection}
@@ -109,7 +127,7 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} color="#cbd5e1" />
-        <MiniMap<JourneyNode> pannable zoomable nodeColor={minimapColour} nodeBorderRadius={6} data-testid="minimap" />
+        <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColour} nodeBorderRadius={6} data-testid="minimap" />
         <Controls data-testid="controls" />
       </ReactFlow>
     </div>

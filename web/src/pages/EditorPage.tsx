@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { Activity, ArrowLeft, FlaskConical, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
+import { Activity, ArrowLeft, Braces, FlaskConical, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
 
@@ -7,6 +7,8 @@ import { ApiError, api } from "../api/client";
 import { Canvas } from "../canvas/Canvas";
 import { toDocument } from "../canvas/convert";
 import { tidyLayout } from "../canvas/layout";
+import { JsonView } from "../json/JsonView";
+import { AddNoteButton } from "../notes/AddNoteButton";
 import { Dialog } from "../panels/Dialog";
 import { Inspector } from "../panels/Inspector";
 import { Palette } from "../panels/Palette";
@@ -106,6 +108,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
   const [publishing, setPublishing] = useState<"closed" | "open" | "busy">("closed");
   const [message, setMessage] = useState("");
   const [side, setSide] = useState<"inspector" | "simulate" | "runs">("inspector");
+  const [jsonOpen, setJsonOpen] = useState(false);
   useEffect(() => () => useSim.setState({ highlight: null, runStatus: null }), []);
   const toggleSide = (panel: "simulate" | "runs") => {
     useSim.setState({ highlight: null, runStatus: null });
@@ -277,6 +280,10 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           <button type="button" className="btn" onClick={() => void tidy()} title="Lay the steps out from left to right" data-testid="tidy">
             <LayoutGrid size={15} /> Tidy up
           </button>
+          <AddNoteButton />
+          <button type="button" className={`btn${jsonOpen ? " pressed" : ""}`} onClick={() => setJsonOpen(!jsonOpen)} title="View and edit the document as JSON" data-testid="json-open">
+            <Braces size={15} /> JSON
+          </button>
           <button
             type="button"
             className={`btn${side === "simulate" ? " pressed" : ""}`}
@@ -315,6 +322,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
         <Palette />
         <main className="centre">
           <Canvas />
+          {jsonOpen && <JsonView journeyKey={journeyKey} onClose={() => setJsonOpen(false)} />}
           <ProblemsPanel checking={checking} />
         </main>
         {side === "simulate" ? (
