@@ -51,9 +51,10 @@ def test_a_note_is_saved_and_comes_back(page: Page, live_server: LiveServer) -> 
     expect(page.get_by_test_id("note-note_1-text")).to_have_value("Ask legal about the wording")
     expect(page.get_by_test_id("note-note_1")).to_have_attribute("data-colour", "blue")
     expect(page.get_by_test_id("save-state")).to_contain_text("Saved (revision")
-    # The note is no step: nothing to connect, nothing for validation to complain about.
+    # The note is no step: nothing to connect, and validation speaks only of the lone trigger.
     expect(page.get_by_test_id("note-note_1").locator(".react-flow__handle")).to_have_count(0)
-    expect(page.get_by_test_id("problem")).to_have_count(0)
+    expect(page.get_by_test_id("problem")).to_have_count(1)
+    expect(page.get_by_test_id("problem")).to_contain_text("path_without_end")
 
     # Deleting it is one undo step.
     page.get_by_test_id("note-note_1").click(position={"x": 6, "y": 6})
@@ -112,7 +113,14 @@ def test_import_a_document_from_a_file(page: Page, live_server: LiveServer, tmp_
         "edges": [{"id": "e1", "source": "begin", "target": "finish"}],
         "annotations": [
             {"id": "why", "kind": "note", "text": "Imported note", "position": {"x": 0, "y": -220}},
-            {"id": "frame", "kind": "group", "text": "Everything", "position": {"x": -40, "y": -40}, "size": {"width": 640, "height": 200}, "nodes": ["begin", "finish"]},
+            {
+                "id": "frame",
+                "kind": "group",
+                "text": "Everything",
+                "position": {"x": -40, "y": -40},
+                "size": {"width": 640, "height": 200},
+                "nodes": ["begin", "finish"],
+            },
         ],
     }
     path = tmp_path / "other.json"
@@ -131,7 +139,6 @@ def test_import_a_document_from_a_file(page: Page, live_server: LiveServer, tmp_
     draft = _saved_draft(live_server, key)
     assert draft["key"] == key
     assert draft["name"] == "Imported journey"
-    assert draft["annotations"] == [
-        {**imported["annotations"][0], "nodes": []},  # type: ignore[dict-item]
-        imported["annotations"][1],
-    ]
+    assert draft["annotations"] == imported["annotations"]
+    page.reload()
+    expect(page.get_by_test_id("group-frame-text")).to_have_value("Everything")
