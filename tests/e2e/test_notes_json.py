@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Locator, Page, expect
 
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_designer import _new_journey
@@ -25,6 +25,19 @@ def _save(page: Page) -> None:
     expect(page.get_by_test_id("save-state")).to_contain_text("Saved (revision")
 
 
+def _box(locator: Locator) -> FloatRect:
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def _drag(page: Page, x: float, y: float, dx: float, dy: float) -> None:
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y + dy, steps=12)
+    page.mouse.up()
+
+
 def _json_text(page: Page) -> dict[str, Any]:
     value: dict[str, Any] = json.loads(page.get_by_test_id("json-text").input_value())
     return value
@@ -38,6 +51,20 @@ def test_a_note_is_saved_and_comes_back(page: Page, live_server: LiveServer) -> 
     note.get_by_test_id("note-note_1-text").fill("Ask legal about the wording")
     page.get_by_test_id("note-note_1-colour-blue").click()
     expect(note).to_have_attribute("data-colour", "blue")
+
+    # Moved by its top edge, resized by its corner handle; each gesture is one undo step.
+    before = _box(note)
+    _drag(page, before["x"] + 40, before["y"] + 5, 120, 60)
+    moved = _box(note)
+    assert moved["x"] > before["x"] + 80
+    assert moved["width"] == before["width"]
+    corner = page.locator(".react-flow__node-note .react-flow__resize-control.handle.bottom.right")
+    corner_box = _box(corner)
+    _drag(page, corner_box["x"] + corner_box["width"] / 2, corner_box["y"] + corner_box["height"] / 2, 90, 45)
+    assert _box(note)["width"] > moved["width"] + 60
+    page.get_by_test_id("undo").click()
+    expect(note).to_have_js_property("offsetWidth", 220)
+    page.get_by_test_id("redo").click()
     _save(page)
 
     (saved,) = _saved_draft(live_server, key)["annotations"]
@@ -45,7 +72,8 @@ def test_a_note_is_saved_and_comes_back(page: Page, live_server: LiveServer) -> 
     assert saved["kind"] == "note"
     assert saved["text"] == "Ask legal about the wording"
     assert saved["color"] == "blue"
-    assert saved["size"] == {"width": 220, "height": 140}
+    assert saved["size"]["width"] > 280
+    assert saved["size"]["height"] > 170
 
     page.reload()
     expect(page.get_by_test_id("note-note_1-text")).to_have_value("Ask legal about the wording")

@@ -23,7 +23,7 @@ import type { JourneyEdge, JourneyNode } from "./convert";
 
 export const DRAG_MIME = "application/x-journey-node-type";
 const GRID = 20;
-const nodeTypes = { journey: JourneyNodeView, note: AnnotationView, group: AnnotationView };
+const nodeTypes = { journey: JourneyNodeView, note: AnnotationView, frame: AnnotationView };
 type CanvasNode = JourneyNode | AnnotationNode;
 const CATEGORY_COLOURS: Record<string, string> = { trigger: "#f59e0b", action: "#6366f1", flow: "#14b8a6" };
 

@@ -125,7 +125,7 @@ describe("toFlow/toDocument", () => {
     const notes = graph.annotations ?? [];
     expect(notes.map((note) => [note.id, note.type])).toEqual([
       ["annotation:start", "note"],
-      ["annotation:frame", "group"],
+      ["annotation:frame", "frame"],
       ["annotation:bare", "note"],
       ["annotation:odd", "note"],
     ]);

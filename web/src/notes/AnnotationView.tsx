@@ -1,19 +1,20 @@
 import { NodeResizer, NodeToolbar, type NodeProps, useReactFlow } from "@xyflow/react";
-import { Trash2 } from "lucide-react";
+import { GripVertical, Trash2 } from "lucide-react";
 import { memo } from "react";
 
 import { beginBatch, endBatch, useEditor } from "../state/editor";
-import { type AnnotationNode, GROUP_NODE, NOTE_COLOURS, annotationId, colourOf } from "./annotation";
+import { type AnnotationNode, FRAME_NODE, NOTE_COLOURS, annotationId, colourOf } from "./annotation";
 import "./notes.css";
 
 /**
  * A sticky note or a group frame on the canvas: its text is edited in place, the selected one
  * gets resize handles and a toolbar (colour, delete). A resize is one undo step, like a drag.
+ * A frame is moved by its head; its inside lets clicks through to the steps and the pane.
  */
 function AnnotationViewImpl({ id, data, selected, type }: NodeProps<AnnotationNode>) {
   const updateAnnotation = useEditor((state) => state.updateAnnotation);
   const { deleteElements } = useReactFlow();
-  const group = type === GROUP_NODE;
+  const group = type === FRAME_NODE;
   const testId = `${group ? "group" : "note"}-${annotationId(id)}`;
   const text = data.text ?? "";
   return (
@@ -37,14 +38,17 @@ function AnnotationViewImpl({ id, data, selected, type }: NodeProps<AnnotationNo
         </button>
       </NodeToolbar>
       {group ? (
-        <input
-          className="annotation-label nodrag"
-          value={text}
-          placeholder="Group name"
-          aria-label="Group name"
-          onChange={(event) => updateAnnotation(id, { text: event.target.value })}
-          data-testid={`${testId}-text`}
-        />
+        <div className="annotation-group-head" title="Drag to move the frame">
+          <GripVertical size={14} className="annotation-grip" />
+          <input
+            className="annotation-label nodrag"
+            value={text}
+            placeholder="Group name"
+            aria-label="Group name"
+            onChange={(event) => updateAnnotation(id, { text: event.target.value })}
+            data-testid={`${testId}-text`}
+          />
+        </div>
       ) : (
         <textarea
           className="annotation-text nodrag nowheel"

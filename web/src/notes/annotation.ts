@@ -10,8 +10,9 @@ import type { Node, NodeChange } from "@xyflow/react";
 
 import { type Json, type JsonObject, isJsonObject } from "../api/document";
 
+/** The React Flow node types (not "group": React Flow has a built-in type of that name). */
 export const NOTE_NODE = "note";
-export const GROUP_NODE = "group";
+export const FRAME_NODE = "frame";
 const PREFIX = "annotation:";
 
 export interface AnnotationData extends Record<string, unknown> {
@@ -25,7 +26,7 @@ export interface AnnotationData extends Record<string, unknown> {
   extra?: JsonObject;
 }
 
-export type AnnotationNode = Node<AnnotationData, typeof NOTE_NODE | typeof GROUP_NODE>;
+export type AnnotationNode = Node<AnnotationData, typeof NOTE_NODE | typeof FRAME_NODE>;
 
 /** The colours offered by the picker; a note without one is yellow. */
 export const NOTE_COLOURS: { name: string; css: string }[] = [
@@ -36,6 +37,13 @@ export const NOTE_COLOURS: { name: string; css: string }[] = [
   { name: "purple", css: "#ede9fe" },
   { name: "grey", css: "#f1f5f9" },
 ];
+
+/**
+ * Below the steps even when selected (React Flow lifts a selected node by 1000), and frames
+ * below notes.
+ */
+const NOTE_Z = -1000;
+const FRAME_Z = -2000;
 
 export const NEW_NOTE_SIZE = { width: 220, height: 140 };
 
@@ -91,12 +99,12 @@ export function annotationsToFlow(raw: Json[], report: (message: string) => void
       data.nodes = extra.nodes;
       delete extra.nodes;
     }
-    const group = data.kind === GROUP_NODE;
+    const group = data.kind === "group";
     const node: AnnotationNode = {
       id: flowId(id),
-      type: group ? GROUP_NODE : NOTE_NODE,
+      type: group ? FRAME_NODE : NOTE_NODE,
       position: { x: position.x, y: position.y },
-      zIndex: group ? -2 : -1,
+      zIndex: group ? FRAME_Z : NOTE_Z,
       connectable: false,
       data,
     };
@@ -138,10 +146,10 @@ export function newNote(existing: AnnotationNode[], position: { x: number; y: nu
     type: NOTE_NODE,
     position: { x: Math.round(position.x), y: Math.round(position.y) },
     ...NEW_NOTE_SIZE,
-    zIndex: -1,
+    zIndex: NOTE_Z,
     connectable: false,
     selected: true,
-    data: { kind: NOTE_NODE, text: "" },
+    data: { kind: "note", text: "" },
   };
 }
 
