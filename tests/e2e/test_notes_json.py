@@ -110,6 +110,11 @@ def test_edit_the_document_as_json(page: Page, live_server: LiveServer) -> None:
     expect(page.get_by_test_id("json-error")).to_contain_text("line 4, column 3")
     expect(page.get_by_test_id("json-error")).to_contain_text("Nothing was changed")
     expect(page.get_by_test_id("node-start")).to_contain_text("Signed up via JSON")
+    # So does a document the canvas cannot draw as it is.
+    page.get_by_test_id("json-text").fill(json.dumps({**doc, "nodes": [{"type": "end"}]}))
+    page.get_by_test_id("json-apply").click()
+    expect(page.get_by_test_id("json-error")).to_contain_text("Node #1 has no id")
+    expect(page.get_by_test_id("node-start")).to_contain_text("Signed up via JSON")
     page.get_by_test_id("json-revert").click()
     assert _json_text(page)["nodes"][0]["name"] == "Signed up via JSON"
 

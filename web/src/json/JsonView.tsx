@@ -31,7 +31,12 @@ export function JsonView({ journeyKey, onClose }: { journeyKey: string; onClose:
       setNotice(null);
       return false;
     }
-    useEditor.getState().replaceDocument(prepared.doc);
+    const problems = useEditor.getState().replaceDocument(prepared.doc);
+    if (problems.length > 0) {
+      setError(`${what}: the canvas cannot draw this document: ${problems.map((problem) => problem.message).join("; ")}. Nothing was changed.`);
+      setNotice(null);
+      return false;
+    }
     setEdited(null);
     setError(null);
     setNotice(prepared.notice);

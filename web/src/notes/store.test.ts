@@ -82,11 +82,19 @@ describe("annotations in the editor store", () => {
   it("replaces the whole document as one undo step", () => {
     const before = currentDocument();
     const next = { ...before, name: "Renamed", nodes: [{ ...start, name: "Go" }], annotations: [{ id: "n", kind: "note", text: "hi", position: { x: 1, y: 2 } }] };
-    useEditor.getState().replaceDocument(next);
+    expect(useEditor.getState().replaceDocument(next)).toEqual([]);
     expect(currentDocument()).toEqual(next);
     undo();
     expect(currentDocument()).toEqual(before);
     redo();
     expect(currentDocument()).toEqual(next);
+  });
+
+  it("refuses a document the canvas cannot draw as it is, changing nothing", () => {
+    const before = currentDocument();
+    const broken = { ...before, nodes: [start, { type: "end" }, { id: "odd", type: "teleport" }] };
+    expect(useEditor.getState().replaceDocument(broken).map((error) => error.message)).toEqual(["Node #2 has no id and cannot be shown", "Node 'odd' has an unknown type 'teleport'"]);
+    expect(currentDocument()).toEqual(before);
+    expect(useEditor.temporal.getState().pastStates).toHaveLength(0);
   });
 });

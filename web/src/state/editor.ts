@@ -83,8 +83,11 @@ export interface EditorState {
   onAnnotationsChange: (changes: NodeChange<AnnotationNode>[]) => void;
   addNote: (position: { x: number; y: number }) => string;
   updateAnnotation: (flowId: string, patch: Partial<Pick<AnnotationData, "text" | "color">>) => void;
-  /** Put a whole document (the JSON view) in place of the drawing, as one undo step. */
-  replaceDocument: (doc: JourneyDocument) => void;
+  /**
+   * Put a whole document (the JSON view) in place of the drawing, as one undo step; a document
+   * the canvas cannot draw as it is changes nothing, and its problems are returned.
+   */
+  replaceDocument: (doc: unknown) => ConversionError[];
 }
 
 /** What Ctrl+C puts on the clipboard: document nodes and the edges among them. */
@@ -405,7 +408,8 @@ export const useEditor = create<EditorState>()(
 
       replaceDocument: (doc) => {
         const graph = toFlow(doc, get().registry);
-        set({ meta: graph.meta, nodes: graph.nodes, edges: graph.edges, annotations: graph.annotations, loadErrors: graph.errors });
+        if (graph.errors.length === 0) set({ meta: graph.meta, nodes: graph.nodes, edges: graph.edges, annotations: graph.annotations, loadErrors: [] });
+        return graph.errors;
       },
 
       setPositions: (positions) =>
