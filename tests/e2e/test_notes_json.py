@@ -65,9 +65,18 @@ def test_a_note_is_saved_and_comes_back(page: Page, live_server: LiveServer) -> 
     page.get_by_test_id("undo").click()
     expect(note).to_have_js_property("offsetWidth", 220)
     page.get_by_test_id("redo").click()
+
+    # A frame around the selected step, labelled in place.
+    expect(page.get_by_test_id("add-frame")).to_be_disabled()
+    page.get_by_test_id("node-start").click()
+    page.get_by_test_id("add-frame").click()
+    page.get_by_test_id("group-group_1-text").fill("Entry")
     _save(page)
 
-    (saved,) = _saved_draft(live_server, key)["annotations"]
+    saved, frame = _saved_draft(live_server, key)["annotations"]
+    assert frame["kind"] == "group"
+    assert frame["text"] == "Entry"
+    assert frame["nodes"] == ["start"]
     assert saved["id"] == "note_1"
     assert saved["kind"] == "note"
     assert saved["text"] == "Ask legal about the wording"
@@ -78,6 +87,7 @@ def test_a_note_is_saved_and_comes_back(page: Page, live_server: LiveServer) -> 
     page.reload()
     expect(page.get_by_test_id("note-note_1-text")).to_have_value("Ask legal about the wording")
     expect(page.get_by_test_id("note-note_1")).to_have_attribute("data-colour", "blue")
+    expect(page.get_by_test_id("group-group_1-text")).to_have_value("Entry")
     expect(page.get_by_test_id("save-state")).to_contain_text("Saved (revision")
     # The note is no step: nothing to connect, and validation speaks only of the lone trigger.
     expect(page.get_by_test_id("note-note_1").locator(".react-flow__handle")).to_have_count(0)

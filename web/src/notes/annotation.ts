@@ -136,13 +136,17 @@ export function annotationsToDocument(nodes: AnnotationNode[]): JsonObject[] {
   });
 }
 
-/** A new empty sticky note at `position`, under an id none of `existing` uses. */
-export function newNote(existing: AnnotationNode[], position: { x: number; y: number }): AnnotationNode {
+function freshId(existing: AnnotationNode[], stem: string): string {
   const taken = new Set(existing.map((node) => annotationId(node.id)));
   let n = 1;
-  while (taken.has(`note_${n}`)) n++;
+  while (taken.has(`${stem}_${n}`)) n++;
+  return flowId(`${stem}_${n}`);
+}
+
+/** A new empty sticky note at `position`, under an id none of `existing` uses. */
+export function newNote(existing: AnnotationNode[], position: { x: number; y: number }): AnnotationNode {
   return {
-    id: flowId(`note_${n}`),
+    id: freshId(existing, "note"),
     type: NOTE_NODE,
     position: { x: Math.round(position.x), y: Math.round(position.y) },
     ...NEW_NOTE_SIZE,
@@ -175,4 +179,26 @@ export function splitChanges<Step extends Node>(changes: NodeChange<Step | Annot
     else steps.push(change as NodeChange<Step>);
   }
   return { steps, annotations };
+}
+
+const FRAME_PADDING = 30;
+const FRAME_HEAD = 36;
+
+/** A new group frame around `steps` (their drawn boxes), listing their ids. */
+export function newFrame(existing: AnnotationNode[], steps: Node[]): AnnotationNode {
+  const boxes = steps.map((step) => ({ x: step.position.x, y: step.position.y, width: step.measured?.width ?? step.width ?? 0, height: step.measured?.height ?? step.height ?? 0 }));
+  const left = Math.min(...boxes.map((box) => box.x)) - FRAME_PADDING;
+  const top = Math.min(...boxes.map((box) => box.y)) - FRAME_PADDING - FRAME_HEAD;
+  const right = Math.max(...boxes.map((box) => box.x + box.width)) + FRAME_PADDING;
+  const bottom = Math.max(...boxes.map((box) => box.y + box.height)) + FRAME_PADDING;
+  return {
+    id: freshId(existing, "group"),
+    type: FRAME_NODE,
+    position: { x: Math.round(left), y: Math.round(top) },
+    width: Math.round(right - left),
+    height: Math.round(bottom - top),
+    zIndex: FRAME_Z,
+    connectable: false,
+    data: { kind: "group", text: "", nodes: steps.map((step) => step.id) },
+  };
 }

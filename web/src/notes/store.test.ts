@@ -97,4 +97,16 @@ describe("annotations in the editor store", () => {
     expect(currentDocument()).toEqual(before);
     expect(useEditor.temporal.getState().pastStates).toHaveLength(0);
   });
+
+  it("frames the selected steps, listing them", () => {
+    expect(useEditor.getState().addFrame()).toBeNull();
+    useEditor.getState().onNodesChange([
+      { id: "start", type: "dimensions", dimensions: { width: 200, height: 60 } },
+      { id: "start", type: "select", selected: true },
+    ]);
+    expect(useEditor.getState().addFrame()).toBe(flowId("group_1"));
+    expect(notes()).toEqual([{ id: "group_1", kind: "group", text: "", position: { x: -30, y: -66 }, size: { width: 260, height: 156 }, nodes: ["start"] }]);
+    undo();
+    expect(notes()).toBeUndefined();
+  });
 });

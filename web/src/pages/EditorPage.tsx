@@ -8,7 +8,7 @@ import { Canvas } from "../canvas/Canvas";
 import { toDocument } from "../canvas/convert";
 import { tidyLayout } from "../canvas/layout";
 import { JsonView } from "../json/JsonView";
-import { AddNoteButton } from "../notes/AddNoteButton";
+import { AddFrameButton, AddNoteButton } from "../notes/AddAnnotationButtons";
 import { Dialog } from "../panels/Dialog";
 import { Inspector } from "../panels/Inspector";
 import { Palette } from "../panels/Palette";
@@ -281,6 +281,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
             <LayoutGrid size={15} /> Tidy up
           </button>
           <AddNoteButton />
+          <AddFrameButton />
           <button type="button" className={`btn${jsonOpen ? " pressed" : ""}`} onClick={() => setJsonOpen(!jsonOpen)} title="View and edit the document as JSON" data-testid="json-open">
             <Braces size={15} /> JSON
           </button>

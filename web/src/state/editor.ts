@@ -36,7 +36,7 @@ import {
   makeRegistry,
   namesBranches,
 } from "../nodes/registry";
-import { type AnnotationData, type AnnotationNode, newNote, patchAnnotation } from "../notes/annotation";
+import { type AnnotationData, type AnnotationNode, newFrame, newNote, patchAnnotation } from "../notes/annotation";
 
 export interface JourneyInfo {
   key: string;
@@ -82,6 +82,8 @@ export interface EditorState {
   paste: (clip: Clipboard) => void;
   onAnnotationsChange: (changes: NodeChange<AnnotationNode>[]) => void;
   addNote: (position: { x: number; y: number }) => string;
+  /** A labelled frame around the selected steps (none selected: nothing happens). */
+  addFrame: () => string | null;
   updateAnnotation: (flowId: string, patch: Partial<Pick<AnnotationData, "text" | "color">>) => void;
   /**
    * Put a whole document (the JSON view) in place of the drawing, as one undo step; a document
@@ -398,6 +400,15 @@ export const useEditor = create<EditorState>()(
           annotations: [...annotations.map((other) => (other.selected ? { ...other, selected: false } : other)), note],
         });
         return note.id;
+      },
+
+      addFrame: () => {
+        const chosen = get().nodes.filter((node) => node.selected);
+        if (chosen.length === 0) return null;
+        const annotations = get().annotations ?? [];
+        const frame = newFrame(annotations, chosen);
+        set({ annotations: [...annotations, frame] });
+        return frame.id;
       },
 
       updateAnnotation: (flowId, patch) => {

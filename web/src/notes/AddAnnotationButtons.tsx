@@ -1,5 +1,5 @@
 import { useStoreApi } from "@xyflow/react";
-import { StickyNote } from "lucide-react";
+import { Frame, StickyNote } from "lucide-react";
 
 import { useEditor } from "../state/editor";
 import { NEW_NOTE_SIZE } from "./annotation";
@@ -20,6 +20,23 @@ export function AddNoteButton() {
   return (
     <button type="button" className="btn" onClick={add} title="Add a sticky note to the canvas" data-testid="add-note">
       <StickyNote size={15} /> Note
+    </button>
+  );
+}
+
+/** The toolbar's "Frame": a labelled group frame around the selected steps. */
+export function AddFrameButton() {
+  const stepsSelected = useEditor((state) => state.nodes.some((node) => node.selected));
+  return (
+    <button
+      type="button"
+      className="btn"
+      onClick={() => useEditor.getState().addFrame()}
+      disabled={!stepsSelected}
+      title={stepsSelected ? "Draw a labelled frame around the selected steps" : "Select steps to frame them"}
+      data-testid="add-frame"
+    >
+      <Frame size={15} /> Frame
     </button>
   );
 }
