@@ -115,9 +115,12 @@ def test_edit_the_document_as_json(page: Page, live_server: LiveServer) -> None:
     expect(page.get_by_test_id("save-state")).to_have_text("Unsaved changes")
 
     # A syntax error says where, and changes nothing.
-    page.get_by_test_id("json-text").fill('{\n  "key": "x",\n  "name": "Broken"\n  "nodes": []\n}')
+    broken = '{\n  "key": "x",\n  "name": "Broken"\n  "nodes": []\n}'
+    page.get_by_test_id("json-text").fill(broken)
     page.get_by_test_id("json-apply").click()
     expect(page.get_by_test_id("json-error")).to_contain_text("line 4, column 3")
+    expect(page.get_by_test_id("json-text")).to_be_focused()
+    assert page.get_by_test_id("json-text").evaluate("area => area.selectionStart") == broken.index('"nodes"')
     expect(page.get_by_test_id("json-error")).to_contain_text("Nothing was changed")
     expect(page.get_by_test_id("node-start")).to_contain_text("Signed up via JSON")
     # So does a document the canvas cannot draw as it is.

@@ -22,6 +22,7 @@ export function JsonView({ journeyKey, onClose }: { journeyKey: string; onClose:
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const textArea = useRef<HTMLTextAreaElement>(null);
   const text = edited ?? shown;
 
   const load = (source: string, what: string): boolean => {
@@ -29,6 +30,10 @@ export function JsonView({ journeyKey, onClose }: { journeyKey: string; onClose:
     if (!prepared.ok) {
       setError(`${what}: ${prepared.message}. Nothing was changed.`);
       setNotice(null);
+      if (prepared.offset !== undefined && source === text) {
+        textArea.current?.setSelectionRange(prepared.offset, prepared.offset);
+        textArea.current?.focus();
+      }
       return false;
     }
     const problems = useEditor.getState().replaceDocument(prepared.doc);
@@ -95,6 +100,7 @@ export function JsonView({ journeyKey, onClose }: { journeyKey: string; onClose:
         </div>
       )}
       <textarea
+        ref={textArea}
         className="json-text"
         value={text}
         spellCheck={false}

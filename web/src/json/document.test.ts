@@ -22,7 +22,9 @@ describe("parseJson", () => {
     ["{} {}", 1, 4, 'Expected the end of the document, found "{"'],
     ["{'a': 1}", 1, 2, "Expected a property name in double quotes, found \"'\""],
   ])("places the syntax error of %j at line %i, column %i", (text, line, column, what) => {
-    expect(parseJson(text)).toEqual({ ok: false, line, column, message: `JSON syntax error at line ${line}, column ${column}: ${what}` });
+    const result = parseJson(text);
+    expect(result).toMatchObject({ ok: false, line, column, message: `JSON syntax error at line ${line}, column ${column}: ${what}` });
+    expect(lineColumn(text, (result as { offset: number }).offset)).toEqual({ line, column });
   });
 
   it("agrees with JSON.parse on what is valid", () => {
@@ -56,7 +58,7 @@ describe("prepareDocument", () => {
 
   it("refuses what is not a JSON object, or not JSON", () => {
     expect(prepareDocument("[1]", "welcome")).toEqual({ ok: false, message: "The document must be a JSON object ({ … }), with its nodes and edges" });
-    expect(prepareDocument("{", "welcome")).toEqual({ ok: false, message: "JSON syntax error at line 1, column 2: Expected a property name in double quotes, but the text ends" });
+    expect(prepareDocument("{", "welcome")).toEqual({ ok: false, offset: 1, message: "JSON syntax error at line 1, column 2: Expected a property name in double quotes, but the text ends" });
   });
 
   it("formats documents readably and names exports by key", () => {

@@ -6,7 +6,8 @@
 import { type JourneyDocument, isJsonObject } from "../api/document";
 import { parseJson } from "./syntax";
 
-export type Prepared = { ok: true; doc: JourneyDocument; notice: string | null } | { ok: false; message: string };
+/** `offset`: where in the text a syntax error is, for the caret. */
+export type Prepared = { ok: true; doc: JourneyDocument; notice: string | null } | { ok: false; message: string; offset?: number };
 
 export function formatDocument(doc: JourneyDocument): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
@@ -18,7 +19,7 @@ export function formatDocument(doc: JourneyDocument): string {
  */
 export function prepareDocument(text: string, key: string): Prepared {
   const parsed = parseJson(text);
-  if (!parsed.ok) return { ok: false, message: parsed.message };
+  if (!parsed.ok) return { ok: false, message: parsed.message, offset: parsed.offset };
   if (!isJsonObject(parsed.value)) return { ok: false, message: "The document must be a JSON object ({ … }), with its nodes and edges" };
   const doc = { ...parsed.value } as JourneyDocument;
   let notice: string | null = null;

@@ -4,7 +4,7 @@
  * scanner of our own that walks the grammar of RFC 8259 and stops at the first wrong character.
  */
 
-export type ParseResult = { ok: true; value: unknown } | { ok: false; message: string; line: number; column: number };
+export type ParseResult = { ok: true; value: unknown } | { ok: false; message: string; line: number; column: number; offset: number };
 
 export function parseJson(text: string): ParseResult {
   try {
@@ -12,7 +12,7 @@ export function parseJson(text: string): ParseResult {
   } catch (error) {
     const found = findSyntaxError(text) ?? { offset: text.length, what: error instanceof Error ? error.message : String(error) };
     const { line, column } = lineColumn(text, found.offset);
-    return { ok: false, line, column, message: `JSON syntax error at line ${line}, column ${column}: ${found.what}` };
+    return { ok: false, line, column, offset: found.offset, message: `JSON syntax error at line ${line}, column ${column}: ${found.what}` };
   }
 }
 
