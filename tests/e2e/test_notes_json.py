@@ -101,6 +101,11 @@ def test_a_note_is_saved_and_comes_back(page: Page, live_server: LiveServer) -> 
     page.get_by_test_id("undo").click()
     expect(page.get_by_test_id("note-note_1-text")).to_have_value("Ask legal about the wording")
 
+    # The server still checks a note's shape, and Problems says so.
+    page.get_by_test_id("note-note_1-text").fill("x" * 10_001)
+    expect(page.get_by_test_id("problem")).to_have_count(2)
+    expect(page.get_by_test_id("problem").filter(has_text="annotations.0.text")).to_have_count(1)
+
 
 def test_edit_the_document_as_json(page: Page, live_server: LiveServer) -> None:
     key = _new_journey(page, f"Json {uuid.uuid4().hex[:6]}")

@@ -80,7 +80,7 @@ function useValidation(): boolean {
       timer = setTimeout(run, 350);
     };
     const unsubscribe = useEditor.subscribe((state, previous) => {
-      if (state.nodes !== previous.nodes || state.edges !== previous.edges || state.meta !== previous.meta) schedule();
+      if (state.nodes !== previous.nodes || state.edges !== previous.edges || state.meta !== previous.meta || state.annotations !== previous.annotations) schedule();
     });
     schedule();
     return () => {
