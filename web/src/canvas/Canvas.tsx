@@ -5,6 +5,7 @@ import {
   Controls,
   type IsValidConnection,
   MarkerType,
+  type NodeChange,
   MiniMap,
   ReactFlow,
   useNodesInitialized,
@@ -14,6 +15,8 @@ import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } fro
 import { useShallow } from "zustand/react/shallow";
 
 import { JourneyNodeView } from "../nodes/JourneyNodeView";
+import { AnnotationView } from "../notes/AnnotationView";
+import { type AnnotationNode, splitChanges } from "../notes/annotation";
 import { beginBatch, endBatch, isValidConnection, useEditor } from "../state/editor";
 import { plainKeys } from "../shortcuts/shortcuts";
 import { useSim } from "../state/sim";
@@ -24,15 +27,18 @@ import { InsertableEdge } from "./InsertableEdge";
 
 export const DRAG_MIME = "application/x-journey-node-type";
 const GRID = 20;
-const nodeTypes = { journey: JourneyNodeView };
+const nodeTypes = { journey: JourneyNodeView, note: AnnotationView, frame: AnnotationView };
 const edgeTypes = { insertable: InsertableEdge };
 const DELETE_KEYS = plainKeys("delete");
+type CanvasNode = JourneyNode | AnnotationNode;
 const CATEGORY_COLOURS: Record<string, string> = { trigger: "#f59e0b", action: "#6366f1", flow: "#14b8a6" };
 
 export function Canvas() {
-  const { nodes, edges, onNodesChange, onEdgesChange, onConnect } = useEditor(
+  const { nodes, annotations, edges, onNodesChange, onAnnotationsChange, onEdgesChange, onConnect } = useEditor(
     useShallow((state) => ({
       nodes: state.nodes,
+      annotations: state.annotations,
+      onAnnotationsChange: state.onAnnotationsChange,
       edges: state.edges,
       onNodesChange: state.onNodesChange,
       onEdgesChange: state.onEdgesChange,
@@ -66,6 +72,17 @@ export function Canvas() {
     });
   }, [edges, edgeIssues, highlight, dropTarget.edgeId]);
 
+  // Annotations come first, so that they are drawn behind the steps.
+  const shownNodes = useMemo<CanvasNode[]>(() => (annotations ? [...annotations, ...nodes] : nodes), [annotations, nodes]);
+  const onChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => {
+      const split = splitChanges<JourneyNode>(changes);
+      if (split.annotations.length > 0) onAnnotationsChange(split.annotations);
+      if (split.steps.length > 0) onNodesChange(split.steps);
+    },
+    [onAnnotationsChange, onNodesChange],
+  );
+
   const validConnection: IsValidConnection<JourneyEdge> = useCallback((connection) => isValidConnection(connection, useEditor.getState()), []);
 
   const { track, clear } = dropTarget;
@@ -93,19 +110,20 @@ export function Canvas() {
     [clear, screenToFlowPosition],
   );
 
-  const minimapColour = useCallback((node: JourneyNode) => {
+  const minimapColour = useCallback((node: CanvasNode) => {
+    if (node.type !== "journey") return "#fde68a";
     const spec = useEditor.getState().registry.byType.get(node.data.nodeType);
     return CATEGORY_COLOURS[spec?.category ?? ""] ?? "#94a3b8";
   }, []);
 
   return (
     <div className={`canvas${highlight ? " sim-on" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDragLeave={dropTarget.leave} onDrop={onDrop}>
-      <ReactFlow<JourneyNode, JourneyEdge>
-        nodes={nodes}
+      <ReactFlow<CanvasNode, JourneyEdge>
+        nodes={shownNodes}
         edges={shownEdges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
+        onNodesChange={onChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         isValidConnection={validConnection}
@@ -127,7 +145,7 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} color="#cbd5e1" />
-        <MiniMap<JourneyNode> pannable zoomable nodeColor={minimapColour} nodeBorderRadius={6} data-testid="minimap" />
+        <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColour} nodeBorderRadius={6} data-testid="minimap" />
         <Controls data-testid="controls" />
       </ReactFlow>
       <StatsNotice />

@@ -101,4 +101,67 @@ describe("toFlow/toDocument", () => {
     expect(toFlow(null, registry).errors).toEqual([{ message: "The document is not a JSON object" }]);
     expect(toFlow({ nodes: 3, edges: [] }, registry).errors).toEqual([{ message: "'nodes' is not a list" }]);
   });
+
+  it("round-trips sticky notes and group frames exactly, apart from the steps", () => {
+    const doc = {
+      key: "notes",
+      name: "Notes",
+      nodes: [
+        { id: "start", type: "trigger", config: { kind: "manual" }, position: { x: 0, y: 0 } },
+        { id: "done", type: "end", position: { x: 300, y: 0 } },
+      ],
+      edges: [{ id: "e1", source: "start", target: "done" }],
+      annotations: [
+        { id: "start", kind: "note", text: "Why we start here", position: { x: 10, y: -200 }, size: { width: 220, height: 140 }, color: "blue" },
+        { id: "frame", kind: "group", text: "Onboarding", position: { x: -40, y: -40 }, size: { width: 600, height: 200 }, nodes: ["start", "done"] },
+        { id: "bare", kind: "note", position: { x: 5, y: 6 } },
+        { id: "odd", kind: "sticker", text: 7, position: { x: 1, y: 2 }, future: { a: 1 } },
+      ],
+      metadata: { owner: "growth" },
+    };
+    const graph = toFlow(doc, registry);
+    expect(graph.errors).toEqual([]);
+    expect(graph.nodes.map((node) => node.id)).toEqual(["start", "done"]);
+    const notes = graph.annotations ?? [];
+    expect(notes.map((note) => [note.id, note.type])).toEqual([
+      ["annotation:start", "note"],
+      ["annotation:frame", "frame"],
+      ["annotation:bare", "note"],
+      ["annotation:odd", "note"],
+    ]);
+    expect(notes.every((note) => note.connectable === false && (note.zIndex ?? 0) < 0)).toBe(true);
+    expect(notes[0]).toMatchObject({ width: 220, height: 140, data: { text: "Why we start here", color: "blue" } });
+    expect(toDocument(graph)).toEqual(doc);
+
+    const moved = notes.map((note) => (note.id === "annotation:bare" ? { ...note, position: { x: 40.4, y: 79.6 }, width: 300.2, height: 99.8, data: { ...note.data, text: "Moved" } } : note));
+    expect(toDocument({ ...graph, annotations: moved }).annotations?.[2]).toEqual({ id: "bare", kind: "note", text: "Moved", position: { x: 40, y: 80 }, size: { width: 300, height: 100 } });
+  });
+
+  it("keeps an absent annotations list absent and an empty one empty", () => {
+    const bare = { key: "k", name: "K", nodes: [], edges: [] };
+    expect(toFlow(bare, registry).annotations).toBeUndefined();
+    expect(toDocument(toFlow(bare, registry))).toEqual(bare);
+    const empty = { ...bare, annotations: [] };
+    expect(toDocument(toFlow(empty, registry))).toEqual(empty);
+  });
+
+  it("reports annotations it cannot draw", () => {
+    const doc = {
+      key: "k",
+      name: "K",
+      nodes: [],
+      edges: [],
+      annotations: [{ kind: "note" }, { id: "a", position: { x: 0, y: 0 } }, { id: "a", position: { x: 1, y: 1 } }, { id: "b" }, { id: "c", position: { x: 0, y: 0 }, size: { width: "wide" } }],
+    };
+    const graph = toFlow(doc, registry);
+    expect(graph.errors.map((error) => error.message)).toEqual([
+      "Annotation #1 has no id and cannot be shown",
+      "Annotation id 'a' is used twice; the second one is not shown",
+      "Annotation 'b' has no valid position and cannot be shown",
+      "Annotation 'c' has an invalid size; it is drawn at the default size",
+    ]);
+    expect(graph.annotations?.map((note) => note.id)).toEqual(["annotation:a", "annotation:c"]);
+    expect(toDocument(graph).annotations?.[1]).toEqual({ id: "c", position: { x: 0, y: 0 }, size: { width: "wide" } });
+    expect(toFlow({ ...doc, annotations: "lots" }, registry).errors).toEqual([{ message: "'annotations' is not a list" }]);
+  });
 });

@@ -3,8 +3,8 @@
  *
  * `toFlow` never throws: what it cannot show is reported per node (or edge) and kept, so that
  * `toDocument(toFlow(doc))` gives back `doc` for every document the designer can open, broken
- * ones included. Fields the designer does not edit (retry, on_error, annotations, metadata, ...)
- * ride along untouched; positions that the document lacks are laid out and not written back
+ * ones included. Annotations become canvas nodes of their own (`annotations`, see notes/annotation.ts).
+ * Fields the designer does not edit (retry, on_error, metadata, ...) ride along untouched; positions that the document lacks are laid out and not written back
  * until the node is moved.
  */
 import type { Edge, Node } from "@xyflow/react";
@@ -26,6 +26,7 @@ import {
   branchHandles,
   namesBranches,
 } from "../nodes/registry";
+import { type AnnotationNode, annotationsToDocument, annotationsToFlow } from "../notes/annotation";
 
 export type { NodeFields };
 
@@ -60,6 +61,8 @@ export interface FlowGraph {
   meta: DocumentMeta;
   nodes: JourneyNode[];
   edges: JourneyEdge[];
+  /** The sticky notes and group frames; undefined when the document has no `annotations`. */
+  annotations?: AnnotationNode[];
   errors: ConversionError[];
 }
 
@@ -71,7 +74,7 @@ export function toFlow(input: unknown, registry: Registry): FlowGraph {
   if (!isJsonObject(input)) {
     return { meta: { key: "", name: "" }, nodes: [], edges: [], errors: [{ message: "The document is not a JSON object" }] };
   }
-  const { nodes: rawNodes, edges: rawEdges, ...rest } = input;
+  const { nodes: rawNodes, edges: rawEdges, annotations: rawAnnotations, ...rest } = input;
   const meta = rest as DocumentMeta;
   const nodes: JourneyNode[] = [];
   const seen = new Set<string>();
@@ -145,10 +148,14 @@ export function toFlow(input: unknown, registry: Registry): FlowGraph {
       },
     });
   }
-  return { meta, nodes: layoutMissing(nodes, edges), edges, errors };
+  const graph: FlowGraph = { meta, nodes: layoutMissing(nodes, edges), edges, errors };
+  if (rawAnnotations !== undefined) {
+    graph.annotations = annotationsToFlow(asList(rawAnnotations, "annotations", errors), (message) => errors.push({ message }));
+  }
+  return graph;
 }
 
-export function toDocument(graph: { meta: DocumentMeta; nodes: JourneyNode[]; edges: JourneyEdge[] }): JourneyDocument {
+export function toDocument(graph: { meta: DocumentMeta; nodes: JourneyNode[]; edges: JourneyEdge[]; annotations?: AnnotationNode[] }): JourneyDocument {
   const nodes: DocNode[] = graph.nodes.map((node) => {
     const out: DocNode = { id: node.id, type: node.data.nodeType, ...node.data.fields };
     if (!node.data.autoPosition) out.position = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
@@ -160,7 +167,9 @@ export function toDocument(graph: { meta: DocumentMeta; nodes: JourneyNode[]; ed
     if (data.branch !== undefined) out.branch = data.branch;
     return { ...out, ...(data.extra ?? {}) };
   });
-  return { ...graph.meta, nodes, edges };
+  const doc: JourneyDocument = { ...graph.meta, nodes, edges };
+  if (graph.annotations !== undefined) doc.annotations = annotationsToDocument(graph.annotations);
+  return doc;
 }
 
 export function derivedEdgeId(source: string, target: string, branch?: string): string {

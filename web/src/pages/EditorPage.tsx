@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { Activity, ArrowLeft, FlaskConical, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
+import { Activity, ArrowLeft, Braces, FlaskConical, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
 
@@ -7,6 +7,8 @@ import { ApiError, api } from "../api/client";
 import { Canvas } from "../canvas/Canvas";
 import { toDocument } from "../canvas/convert";
 import { tidyLayout } from "../canvas/layout";
+import { JsonView } from "../json/JsonView";
+import { AddFrameButton, AddNoteButton } from "../notes/AddAnnotationButtons";
 import { Dialog } from "../panels/Dialog";
 import { Inspector } from "../panels/Inspector";
 import { Palette } from "../panels/Palette";
@@ -76,7 +78,7 @@ function useValidation(): boolean {
       timer = setTimeout(run, 350);
     };
     const unsubscribe = useEditor.subscribe((state, previous) => {
-      if (state.nodes !== previous.nodes || state.edges !== previous.edges || state.meta !== previous.meta) schedule();
+      if (state.nodes !== previous.nodes || state.edges !== previous.edges || state.meta !== previous.meta || state.annotations !== previous.annotations) schedule();
     });
     schedule();
     return () => {
@@ -104,6 +106,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
   const [publishing, setPublishing] = useState<"closed" | "open" | "busy">("closed");
   const [message, setMessage] = useState("");
   const [side, setSide] = useState<"inspector" | "simulate" | "runs">("inspector");
+  const [jsonOpen, setJsonOpen] = useState(false);
   useEffect(() => () => useSim.setState({ highlight: null, runStatus: null }), []);
   const toggleSide = (panel: "simulate" | "runs") => {
     useSim.setState({ highlight: null, runStatus: null });
@@ -273,6 +276,11 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           <button type="button" className="btn" onClick={() => void tidy()} title="Lay the steps out from left to right" data-testid="tidy">
             <LayoutGrid size={15} /> Tidy up
           </button>
+          <AddNoteButton />
+          <AddFrameButton />
+          <button type="button" className={`btn${jsonOpen ? " pressed" : ""}`} onClick={() => setJsonOpen(!jsonOpen)} title="View and edit the document as JSON" data-testid="json-open">
+            <Braces size={15} /> JSON
+          </button>
           <button
             type="button"
             className={`btn${side === "simulate" ? " pressed" : ""}`}
@@ -312,6 +320,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
         <Palette />
         <main className="centre">
           <Canvas />
+          {jsonOpen && <JsonView journeyKey={journeyKey} onClose={() => setJsonOpen(false)} />}
           <ProblemsPanel checking={checking} />
         </main>
         {side === "simulate" ? (

@@ -36,6 +36,7 @@ import {
   makeRegistry,
   namesBranches,
 } from "../nodes/registry";
+import { type AnnotationData, type AnnotationNode, newFrame, newNote, patchAnnotation } from "../notes/annotation";
 
 export interface JourneyInfo {
   key: string;
@@ -52,6 +53,8 @@ export interface EditorState {
   meta: DocumentMeta;
   nodes: JourneyNode[];
   edges: JourneyEdge[];
+  /** Sticky notes and group frames; undefined while the document has no `annotations`. */
+  annotations: AnnotationNode[] | undefined;
   loadErrors: ConversionError[];
   issues: Issue[];
   /** The document JSON the issues belong to (null: not validated yet). */
@@ -77,6 +80,16 @@ export interface EditorState {
   setPositions: (positions: Map<string, { x: number; y: number }>) => void;
   /** Add copied steps (and the edges between them) under fresh ids; they become the selection. */
   paste: (clip: Clipboard) => void;
+  onAnnotationsChange: (changes: NodeChange<AnnotationNode>[]) => void;
+  addNote: (position: { x: number; y: number }) => string;
+  /** A labelled frame around the selected steps (none selected: nothing happens). */
+  addFrame: () => string | null;
+  updateAnnotation: (flowId: string, patch: Partial<Pick<AnnotationData, "text" | "color">>) => void;
+  /**
+   * Put a whole document (the JSON view) in place of the drawing, as one undo step; a document
+   * the canvas cannot draw as it is changes nothing, and its problems are returned.
+   */
+  replaceDocument: (doc: unknown) => ConversionError[];
 }
 
 /** What Ctrl+C puts on the clipboard: document nodes and the edges among them. */
@@ -109,7 +122,7 @@ export function parseClipboard(text: string): Clipboard | null {
   }
 }
 
-type Tracked = Pick<EditorState, "nodes" | "edges" | "meta">;
+type Tracked = Pick<EditorState, "nodes" | "edges" | "meta" | "annotations">;
 
 // ---- undo history: batches and coalesced edits -------------------------------------------
 
@@ -127,6 +140,7 @@ function partialize(state: EditorState): Tracked {
     nodes: state.nodes.map(({ selected: _selected, dragging: _dragging, ...node }) => node),
     edges: state.edges.map(({ selected: _selected, ...edge }) => edge),
     meta: state.meta,
+    annotations: state.annotations?.map(({ selected: _selected, dragging: _dragging, resizing: _resizing, ...node }) => node),
   };
 }
 
@@ -135,6 +149,7 @@ function signature(state: Partial<Tracked>): string {
     state.nodes?.map((node) => [node.id, node.position, node.data]),
     state.edges?.map((edge) => [edge.id, edge.source, edge.target, edge.sourceHandle, edge.data]),
     state.meta,
+    state.annotations?.map((node) => [node.id, node.position, node.width, node.height, node.data]),
   ]);
 }
 
@@ -165,7 +180,7 @@ export function redo(): void {
 
 // ---- the store ------------------------------------------------------------------------------
 
-export function currentDocument(state: Pick<EditorState, "meta" | "nodes" | "edges"> = useEditor.getState()): JourneyDocument {
+export function currentDocument(state: Pick<EditorState, "meta" | "nodes" | "edges" | "annotations"> = useEditor.getState()): JourneyDocument {
   return toDocument(state);
 }
 
@@ -181,6 +196,7 @@ export const useEditor = create<EditorState>()(
       meta: { key: "", name: "" },
       nodes: [],
       edges: [],
+      annotations: undefined,
       loadErrors: [],
       issues: [],
       validatedJson: null,
@@ -197,6 +213,7 @@ export const useEditor = create<EditorState>()(
           meta: graph.meta,
           nodes: graph.nodes,
           edges: graph.edges,
+          annotations: graph.annotations,
           loadErrors: graph.errors,
           issues: detail.issues ?? [],
           validatedJson: null,
@@ -356,6 +373,42 @@ export const useEditor = create<EditorState>()(
           nodes: [...nodes.map((node) => (node.selected ? { ...node, selected: false } : node)), ...graph.nodes.map((node) => ({ ...node, selected: true }))],
           edges: [...edges, ...pastedEdges],
         });
+      },
+
+      onAnnotationsChange: (changes) => {
+        const annotations = get().annotations;
+        if (annotations !== undefined) set({ annotations: applyNodeChanges(changes, annotations) });
+      },
+
+      addNote: (position) => {
+        const annotations = get().annotations ?? [];
+        const note = newNote(annotations, position);
+        set({
+          nodes: get().nodes.map((node) => (node.selected ? { ...node, selected: false } : node)),
+          annotations: [...annotations.map((other) => (other.selected ? { ...other, selected: false } : other)), note],
+        });
+        return note.id;
+      },
+
+      addFrame: () => {
+        const chosen = get().nodes.filter((node) => node.selected);
+        if (chosen.length === 0) return null;
+        const annotations = get().annotations ?? [];
+        const frame = newFrame(annotations, chosen);
+        set({ annotations: [...annotations, frame] });
+        return frame.id;
+      },
+
+      updateAnnotation: (flowId, patch) => {
+        pendingKey = `annotation:${flowId}:${Object.keys(patch).join(",")}`;
+        set({ annotations: get().annotations?.map((node) => (node.id === flowId ? patchAnnotation(node, patch) : node)) });
+        pendingKey = null;
+      },
+
+      replaceDocument: (doc) => {
+        const graph = toFlow(doc, get().registry);
+        if (graph.errors.length === 0) set({ meta: graph.meta, nodes: graph.nodes, edges: graph.edges, annotations: graph.annotations, loadErrors: [] });
+        return graph.errors;
       },
 
       setPositions: (positions) =>
