@@ -16,6 +16,7 @@ import { useShallow } from "zustand/react/shallow";
 import { JourneyNodeView } from "../nodes/JourneyNodeView";
 import { beginBatch, endBatch, isValidConnection, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
+import { isViewingVersion, useVersionView } from "../versions/viewing";
 import type { JourneyEdge, JourneyNode } from "./convert";
 
 export const DRAG_MIME = "application/x-journey-node-type";
@@ -34,6 +35,7 @@ export function Canvas() {
       addNode: state.addNode,
     })),
   );
+  const readOnly = useVersionView((state) => state.viewing !== null);
   const edgeIssues = useEditor(useShallow((state) => state.issues.filter((issue) => issue.edge_id).map((issue) => issue.edge_id as string)));
   const { screenToFlowPosition, fitView } = useReactFlow();
   // A small graph (a new journey) starts at the left at a readable zoom; a larger one is fitted
@@ -68,7 +70,7 @@ export function Canvas() {
   const onDrop = useCallback(
     (event: DragEvent) => {
       const nodeType = event.dataTransfer.getData(DRAG_MIME);
-      if (!nodeType) return;
+      if (!nodeType || isViewingVersion()) return;
       event.preventDefault();
       const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
       addNode(nodeType, { x: Math.round((point.x - 110) / GRID) * GRID, y: Math.round((point.y - 30) / GRID) * GRID });
@@ -82,7 +84,7 @@ export function Canvas() {
   }, []);
 
   return (
-    <div className={`canvas${highlight ? " sim-on" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`canvas${highlight ? " sim-on" : ""}${readOnly ? " read-only" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<JourneyNode, JourneyEdge>
         nodes={nodes}
         edges={shownEdges}
@@ -90,6 +92,8 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
         isValidConnection={validConnection}
         onNodeDragStart={beginBatch}
         onNodeDragStop={endBatch}
@@ -103,7 +107,7 @@ export function Canvas() {
         defaultViewport={{ x: 60, y: 200, zoom: 0.9 }}
         minZoom={0.2}
         maxZoom={2}
-        deleteKeyCode={["Delete", "Backspace"]}
+        deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
         connectionLineType={ConnectionLineType.SmoothStep}
         defaultEdgeOptions={{ type: "smoothstep", markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } }}
         proOptions={{ hideAttribution: true }}

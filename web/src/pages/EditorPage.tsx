@@ -1,10 +1,11 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { Activity, ArrowLeft, FlaskConical, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
+import { Activity, ArrowLeft, FlaskConical, History, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
 
 import { ApiError, api } from "../api/client";
 import { Canvas } from "../canvas/Canvas";
+import { LifecycleControls } from "../lifecycle/LifecycleControls";
 import { toDocument } from "../canvas/convert";
 import { tidyLayout } from "../canvas/layout";
 import { Dialog } from "../panels/Dialog";
@@ -16,6 +17,9 @@ import { SimulatePanel } from "../panels/SimulatePanel";
 import { CLIPBOARD_MIME, copySelection, currentDocument, parseClipboard, redo, undo, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
 import { useUi } from "../state/ui";
+import { VersionBar } from "../versions/VersionBar";
+import { VersionsPanel } from "../versions/VersionsPanel";
+import { isViewingVersion, leaveVersionView, useVersionView } from "../versions/viewing";
 
 export function EditorPage({ journeyKey, navigate }: { journeyKey: string; navigate: (path: string) => void }) {
   const [state, setState] = useState<"loading" | "ready" | string>("loading");
@@ -105,9 +109,11 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
   const [conflict, setConflict] = useState(false);
   const [publishing, setPublishing] = useState<"closed" | "open" | "busy">("closed");
   const [message, setMessage] = useState("");
-  const [side, setSide] = useState<"inspector" | "simulate" | "runs">("inspector");
+  const [side, setSide] = useState<"inspector" | "simulate" | "runs" | "versions">("inspector");
+  const viewingVersion = useVersionView((state) => state.viewing !== null);
   useEffect(() => () => useSim.setState({ highlight: null, runStatus: null }), []);
-  const toggleSide = (panel: "simulate" | "runs") => {
+  useEffect(() => leaveVersionView, []);
+  const toggleSide = (panel: "simulate" | "runs" | "versions") => {
     useSim.setState({ highlight: null, runStatus: null });
     setSide(side === panel ? "inspector" : panel);
   };
@@ -119,6 +125,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
 
   const save = useCallback(
     async (revisionOverride?: number): Promise<boolean> => {
+      if (isViewingVersion()) return false;
       const state = useEditor.getState();
       const doc = currentDocument(state);
       const json = JSON.stringify(doc);
@@ -180,7 +187,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
       toast("info", `Copied ${clip.nodes.length} step${clip.nodes.length === 1 ? "" : "s"}`);
     };
     const onPaste = (event: ClipboardEvent) => {
-      if (isEditable(event.target) || event.clipboardData === null) return;
+      if (isEditable(event.target) || event.clipboardData === null || isViewingVersion()) return;
       const clip = parseClipboard(event.clipboardData.getData(CLIPBOARD_MIME) || event.clipboardData.getData("text/plain"));
       if (clip === null) return;
       event.preventDefault();
@@ -266,8 +273,9 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
             <span data-testid="save-state">{saving ? "Saving…" : dirty ? "Unsaved changes" : `Saved (revision ${revision ?? "-"})`}</span>
           </div>
         </div>
+        <LifecycleControls journeyKey={journeyKey} />
         <div className="spacer" />
-        <div className="toolbar">
+        {viewingVersion ? <VersionBar /> : <div className="toolbar">
           <button type="button" className="btn icon" onClick={undo} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
             <Undo2 size={16} />
           </button>
@@ -295,6 +303,15 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           >
             <Activity size={15} /> Runs
           </button>
+          <button
+            type="button"
+            className={`btn${side === "versions" ? " pressed" : ""}`}
+            onClick={() => toggleSide("versions")}
+            title="The published versions: look at one, or restore it into the draft"
+            data-testid="versions-open"
+          >
+            <History size={15} /> Versions
+          </button>
           <div className="divider" />
           <button type="button" className="btn" onClick={() => void save()} disabled={saving} title="Save the draft (Ctrl+S)" data-testid="save">
             {saving ? <Loader2 size={15} className="spin" /> : <Save size={15} />} Save
@@ -304,7 +321,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
               <Rocket size={15} /> Publish
             </button>
           </span>
-        </div>
+        </div>}
       </header>
       {blocked && (
         <div className="blocked-note" data-testid="publish-blocked">
@@ -321,6 +338,8 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           <SimulatePanel onClose={closeSide} />
         ) : side === "runs" ? (
           <RunsPanel journeyKey={journeyKey} onClose={closeSide} />
+        ) : side === "versions" ? (
+          <VersionsPanel journeyKey={journeyKey} onClose={closeSide} onOpened={closeSide} />
         ) : (
           <Inspector />
         )}
