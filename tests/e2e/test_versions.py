@@ -64,6 +64,8 @@ def test_versions_are_listed_opened_read_only_and_restored_into_the_draft(
     _publish(page, "First: a plain log line", 1)
     _label(page, "Second label")
     _publish(page, "Second: a better label", 2)
+    _label(page, "Unsaved label")
+    expect(page.get_by_test_id("save-state")).to_have_text("Unsaved changes")
 
     page.get_by_test_id("versions-open").click()
     panel = page.get_by_test_id("versions-panel")
@@ -77,6 +79,7 @@ def test_versions_are_listed_opened_read_only_and_restored_into_the_draft(
     # Version 1 on the canvas: marked, and no gesture changes it.
     page.get_by_test_id("version-open-1").click()
     expect(page.get_by_test_id("version-banner")).to_have_text("Version 1 — read only")
+    expect(page.get_by_test_id("save-state")).to_have_text("Unsaved changes")
     for hidden in ("save", "publish", "undo", "tidy"):
         expect(page.get_by_test_id(hidden)).to_be_hidden()
     expect(page.get_by_test_id("palette-item-log")).to_be_disabled()
@@ -100,10 +103,11 @@ def test_versions_are_listed_opened_read_only_and_restored_into_the_draft(
         draft = api.get(f"/journeys/{key}").json()
     assert (draft["revision"], draft["draft"]["nodes"][1]["name"]) == (2, "Second label")
 
+    # Back to the draft as it was left, unsaved edit included.
     page.get_by_test_id("version-back").click()
     expect(page.get_by_test_id("version-banner")).to_be_hidden()
     node.click()
-    expect(page.get_by_test_id("inspector-name")).to_have_value("Second label")
+    expect(page.get_by_test_id("inspector-name")).to_have_value("Unsaved label")
     expect(page.get_by_test_id("inspector-name")).to_be_enabled()
 
     # Restoring is one undoable change of the draft, saved by the usual save.
@@ -116,7 +120,7 @@ def test_versions_are_listed_opened_read_only_and_restored_into_the_draft(
     expect(page.get_by_test_id("inspector-name")).to_have_value("First label")
     page.get_by_test_id("undo").click()
     node.click()
-    expect(page.get_by_test_id("inspector-name")).to_have_value("Second label")
+    expect(page.get_by_test_id("inspector-name")).to_have_value("Unsaved label")
     page.get_by_test_id("redo").click()
     node.click()
     expect(page.get_by_test_id("inspector-name")).to_have_value("First label")

@@ -98,7 +98,8 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
   const journey = useEditor((state) => state.journey);
   const meta = useEditor((state) => state.meta);
   const revision = useEditor((state) => state.revision);
-  const dirty = useEditor((state) => JSON.stringify(toDocument(state)) !== state.savedJson);
+  const draftPutAsideDirty = useVersionView((state) => state.stash?.draftDirty ?? false);
+  const dirty = useEditor((state) => JSON.stringify(toDocument(state)) !== state.savedJson) || draftPutAsideDirty;
   const errorCount = useEditor((state) => state.issues.filter((issue) => issue.severity === "error").length + state.loadErrors.length);
   const validated = useEditor((state) => state.validatedJson !== null);
   const canUndo = useStore(useEditor.temporal, (state) => state.pastStates.length > 0);

@@ -4,7 +4,7 @@ import nodeTypes from "../api/node-types.json";
 import type { VersionDetail } from "../api/client";
 import { type NodeTypeSpec, makeRegistry } from "../nodes/registry";
 import { currentDocument, undo, useEditor } from "../state/editor";
-import { backToDraft, isViewingVersion, leaveVersionView, openVersion, restoreIntoDraft } from "./viewing";
+import { backToDraft, isViewingVersion, leaveVersionView, openVersion, restoreIntoDraft, useVersionView } from "./viewing";
 
 const registry = makeRegistry(nodeTypes as unknown as NodeTypeSpec[]);
 const START = { id: "start", type: "trigger", config: { kind: "manual" }, position: { x: 0, y: 0 } };
@@ -27,6 +27,7 @@ describe("viewing a published version", () => {
 
   it("shows the version on the canvas, not dirty, with no undo history", () => {
     openVersion(V1);
+    expect(useVersionView.getState().stash?.draftDirty).toBe(true);
     expect(isViewingVersion()).toBe(true);
     expect(useEditor.getState().meta.name).toBe("First");
     expect(nodeIds()).toEqual(["start", "done"]);

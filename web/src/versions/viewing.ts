@@ -21,8 +21,8 @@ type History = Pick<ReturnType<typeof useEditor.temporal.getState>, "pastStates"
 interface VersionViewState {
   /** The version on the canvas; null while the draft is. */
   viewing: VersionDetail | null;
-  /** The draft and its undo history, put aside while a version is on the canvas. */
-  stash: { draft: DraftPart; history: History } | null;
+  /** The draft and its undo history, put aside while a version is on the canvas, and whether it had unsaved changes. */
+  stash: { draft: DraftPart; history: History; draftDirty: boolean } | null;
 }
 
 export const useVersionView = create<VersionViewState>()(() => ({ viewing: null, stash: null }));
@@ -40,7 +40,8 @@ export function openVersion(version: VersionDetail): void {
   if (useVersionView.getState().stash === null) {
     const { meta, nodes, edges, loadErrors, issues, validatedJson, savedJson } = useEditor.getState();
     const { pastStates, futureStates } = temporal.getState();
-    useVersionView.setState({ stash: { draft: { meta, nodes, edges, loadErrors, issues, validatedJson, savedJson }, history: { pastStates, futureStates } } });
+    const draftDirty = JSON.stringify(toDocument({ meta, nodes, edges })) !== savedJson;
+    useVersionView.setState({ stash: { draft: { meta, nodes, edges, loadErrors, issues, validatedJson, savedJson }, history: { pastStates, futureStates }, draftDirty } });
     temporal.getState().pause();
     temporal.setState({ pastStates: [], futureStates: [] });
   }
