@@ -97,6 +97,7 @@ def test_versions_are_listed_opened_read_only_and_restored_into_the_draft(
     page.mouse.up()
     page.keyboard.press("Delete")
     page.keyboard.press("Control+s")
+    expect(page.get_by_test_id("toast").filter(has_text="read only")).to_be_visible()
     expect(node).to_be_visible()
     assert _offset(page, "note", "done") == before
     with live_server.api() as api:

@@ -5,9 +5,9 @@ import { useStore } from "zustand";
 
 import { ApiError, api } from "../api/client";
 import { Canvas } from "../canvas/Canvas";
-import { LifecycleControls } from "../lifecycle/LifecycleControls";
 import { toDocument } from "../canvas/convert";
 import { tidyLayout } from "../canvas/layout";
+import { LifecycleControls } from "../lifecycle/LifecycleControls";
 import { Dialog } from "../panels/Dialog";
 import { Inspector } from "../panels/Inspector";
 import { Palette } from "../panels/Palette";
@@ -126,7 +126,10 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
 
   const save = useCallback(
     async (revisionOverride?: number): Promise<boolean> => {
-      if (isViewingVersion()) return false;
+      if (isViewingVersion()) {
+        toast("info", "A published version is read only: go back to the draft, or restore the version into it, to save");
+        return false;
+      }
       const state = useEditor.getState();
       const doc = currentDocument(state);
       const json = JSON.stringify(doc);
