@@ -6,6 +6,7 @@ tests/services/test_journeys.py; here each rule shows once as the client sees it
 
 import asyncio
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,6 +14,8 @@ import pytest
 
 from journey.api.pagination import encode_cursor
 from journey.api.routes.journeys import MAX_BODY_BYTES
+from journey.store import Database
+from journey.store.runs import RunRecord, RunStore
 
 PROBLEM = "application/problem+json"
 JOURNEYS = "/api/v1/journeys"
@@ -119,7 +122,7 @@ async def test_list_pages_through_journeys_in_key_order(api: httpx.AsyncClient, 
 
     seen = first["items"] + second["items"][:1]
     assert [item["key"] for item in seen] == sorted(keys)
-    assert set(seen[0]) == {"key", "name", "status", "published_version", "updated_at"}
+    assert set(seen[0]) == {"key", "name", "status", "published_version", "updated_at", "runs_in_progress"}
     assert seen[0]["name"] == f"{journey_key}-A".upper()
 
 
@@ -132,6 +135,26 @@ async def test_list_filters_by_status(api: httpx.AsyncClient, created: dict[str,
     assert created["key"] in {item["key"] for item in archived}
     assert all(item["status"] == "archived" for item in archived)
     assert created["key"] not in {item["key"] for item in drafts}
+
+
+async def test_list_counts_each_journeys_runs_in_progress(
+    api: httpx.AsyncClient, database: Database, journey_key: str
+) -> None:
+    busy, idle = f"{journey_key}-busy", f"{journey_key}-idle"
+    for key in (busy, idle):
+        assert (await api.post(JOURNEYS, json={"key": key, "name": key})).status_code == 201
+    statuses = ["running", "waiting", "waiting", "completed", "failed", "cancelled", "exited", "timed_out"]
+    await RunStore(database).record_many(
+        [
+            RunRecord(f"{busy}-{n}", f"wf-{busy}-{n}", busy, 1, f"user-{n}", status, datetime.now(UTC))
+            for n, status in enumerate(statuses)
+        ]
+    )
+
+    listed = (await api.get(JOURNEYS, params={"cursor": encode_cursor([journey_key])})).json()["items"]
+
+    counts = {item["key"]: item["runs_in_progress"] for item in listed if item["key"] in (busy, idle)}
+    assert counts == {busy: 3, idle: 0}
 
 
 @pytest.mark.parametrize(

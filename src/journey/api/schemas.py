@@ -157,6 +157,10 @@ class JourneySummary(BaseModel):
     updated_at: datetime
 
 
+class JourneyListItem(JourneySummary):
+    runs_in_progress: int = Field(description="Its runs (of any version) not yet ended: running or waiting")
+
+
 class JourneyDetail(JourneySummary):
     revision: int = Field(description="Goes up by one with every save; send it back as If-Match")
     draft: dict[str, JsonValue] = Field(description="The journey document being edited, errors and all")

@@ -32,9 +32,9 @@ from journey.dsl.validate import DocumentInvalid, parse, validate
 from journey.errors import Conflict, DocumentRejected, InvalidRequest, NotFound, StaleRevision
 from journey.services.storable import StorableObject
 from journey.store.journeys import (
+    JourneyOverview,
     JourneyStatus,
     JourneyStore,
-    ListedJourney,
     LockedJourney,
     StoredJourney,
     StoredVersion,
@@ -88,7 +88,7 @@ class JourneyService:
 
     async def list(
         self, *, limit: int, after: str | None = None, status: JourneyStatus | None = None
-    ) -> Slice[ListedJourney]:
+    ) -> Slice[JourneyOverview]:
         """Journeys in byte order of their keys, from the first key after ``after``."""
         listed = await self._store.page(after=after, limit=limit + 1, status=status)
         return Slice(listed[:limit], more=len(listed) > limit)

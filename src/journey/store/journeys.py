@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from journey.dsl.core.messages import FINAL_STATUSES
 from journey.store.database import Database
 from journey.store.engine import write_transaction
-from journey.store.models import DEFAULT_WORKSPACE, JourneyRow, JourneyVersionRow
+from journey.store.models import DEFAULT_WORKSPACE, JourneyRow, JourneyVersionRow, RunRow
 from journey.store.types import utc_now
 from journey.store.upserts import conflict_aware_insert
 
@@ -35,6 +36,13 @@ class ListedJourney:
     status: JourneyStatus
     published_version: int | None
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class JourneyOverview(ListedJourney):
+    """A listed journey with the number of its runs (of any version) that have not ended."""
+
+    runs_in_progress: int
 
 
 @dataclass(frozen=True)
@@ -148,7 +156,7 @@ class JourneyStore:
 
     async def page(
         self, *, after: str | None, limit: int, status: JourneyStatus | None = None
-    ) -> list[ListedJourney]:
+    ) -> list[JourneyOverview]:
         """Up to ``limit`` journeys whose key sorts after ``after``, in byte order of their keys."""
         async with self._sessions() as session:
             by_key = _key_in_byte_order(session)
@@ -158,6 +166,7 @@ class JourneyStore:
                 JourneyRow.status,
                 JourneyRow.published_version,
                 JourneyRow.updated_at,
+                _runs_in_progress(),
             ).where(JourneyRow.workspace_id == self._workspace_id)
             if after is not None:
                 query = query.where(by_key > after)
@@ -165,8 +174,8 @@ class JourneyStore:
                 query = query.where(JourneyRow.status == status)
             rows = await session.execute(query.order_by(by_key).limit(limit))
             return [
-                ListedJourney(key, name, cast(JourneyStatus, status), published_version, updated_at)
-                for key, name, status, published_version, updated_at in rows
+                JourneyOverview(key, name, cast(JourneyStatus, status), published, updated_at, running)
+                for key, name, status, published, updated_at, running in rows
             ]
 
     @asynccontextmanager
@@ -204,6 +213,20 @@ class JourneyStore:
 def _key_in_byte_order(session: AsyncSession) -> ColumnElement[str]:
     """The key compared byte by byte on both databases (PostgreSQL would follow its locale)."""
     return JourneyRow.key.collate("C" if session.get_bind().dialect.name == "postgresql" else "BINARY")
+
+
+def _runs_in_progress() -> ScalarSelect[int]:
+    """The journey's runs not yet ended, counted on the run index (workspace, journey, status)."""
+    return (
+        select(func.count())
+        .select_from(RunRow)
+        .where(
+            RunRow.workspace_id == JourneyRow.workspace_id,
+            RunRow.journey_key == JourneyRow.key,
+            RunRow.status.not_in(FINAL_STATUSES),
+        )
+        .scalar_subquery()
+    )
 
 
 def _journey(row: JourneyRow) -> StoredJourney:

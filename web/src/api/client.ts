@@ -12,6 +12,10 @@ import type { components, paths } from "./schema";
 type Schemas = components["schemas"];
 
 export type JourneySummary = Schemas["JourneySummary"];
+export type JourneyListItem = Schemas["JourneyListItem"];
+export type VersionSummary = Schemas["VersionSummary"];
+/** A published version as `GET /journeys/{key}/versions/{n}` answers, its document read as a journey document. */
+export type VersionDetail = Omit<Schemas["VersionDetail"], "document"> & { document: JourneyDocument };
 export type RunView = Schemas["RunView"];
 export type RunSummary = Schemas["RunSummary"];
 export type SimulationResult = Schemas["SimulationResult"];
@@ -69,11 +73,11 @@ export const api = {
 
   validate: (doc: JourneyDocument) => unwrap(client.POST("/api/v1/validate", { body: asBody(doc) })),
 
-  listJourneys: async (): Promise<JourneySummary[]> => {
-    const all: JourneySummary[] = [];
+  listJourneys: async (): Promise<JourneyListItem[]> => {
+    const all: JourneyListItem[] = [];
     let cursor: string | null | undefined = undefined;
     do {
-      const page: Schemas["Page_JourneySummary_"] = await unwrap(client.GET("/api/v1/journeys", { params: { query: { limit: 500, cursor } } }));
+      const page: Schemas["Page_JourneyListItem_"] = await unwrap(client.GET("/api/v1/journeys", { params: { query: { limit: 500, cursor } } }));
       all.push(...page.items);
       cursor = page.next_cursor;
     } while (cursor && all.length < 5000);
@@ -126,6 +130,20 @@ export const api = {
     };
     return () => source.close();
   },
+
+  /** The published versions, newest first (the first 500). */
+  listVersions: async (key: string): Promise<VersionSummary[]> =>
+    (await unwrap(client.GET("/api/v1/journeys/{key}/versions", { params: { path: { key }, query: { limit: 500 } } }))).items,
+
+  getVersion: async (key: string, version: number) =>
+    (await unwrap(client.GET("/api/v1/journeys/{key}/versions/{version}", { params: { path: { key, version } } }))) as unknown as VersionDetail,
+
+  pause: (key: string) => unwrap(client.POST("/api/v1/journeys/{key}/pause", { params: { path: { key } } })),
+
+  resume: (key: string) => unwrap(client.POST("/api/v1/journeys/{key}/resume", { params: { path: { key } } })),
+
+  /** Archive the journey (final: it starts no runs and cannot change any more). */
+  archive: (key: string) => unwrap(client.DELETE("/api/v1/journeys/{key}", { params: { path: { key } } })),
 
   publish: (key: string, message: string) => unwrap(client.POST("/api/v1/journeys/{key}/publish", { params: { path: { key } }, body: { message } })),
 };

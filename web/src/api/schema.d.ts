@@ -287,7 +287,7 @@ export interface paths {
         };
         /**
          * List Journeys
-         * @description Journeys in order of their keys.
+         * @description Journeys in order of their keys, each with its number of runs in progress.
          */
         get: operations["list_journeys_api_v1_journeys_get"];
         put?: never;
@@ -596,6 +596,36 @@ export interface components {
              */
             created_at: string;
         };
+        /** JourneyListItem */
+        JourneyListItem: {
+            /** Key */
+            key: string;
+            /**
+             * Name
+             * @description The draft's name (its key while the draft has no valid name)
+             */
+            name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "paused" | "archived";
+            /**
+             * Published Version
+             * @description The version new runs start on; null until published
+             */
+            published_version: number | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Runs In Progress
+             * @description Its runs (of any version) not yet ended: running or waiting
+             */
+            runs_in_progress: number;
+        };
         /** JourneyStats */
         JourneyStats: {
             /** Journey */
@@ -708,10 +738,10 @@ export interface components {
             };
             branches: components["schemas"]["NodeBranches"];
         };
-        /** Page[JourneySummary] */
-        Page_JourneySummary_: {
+        /** Page[JourneyListItem] */
+        Page_JourneyListItem_: {
             /** Items */
-            items: components["schemas"]["JourneySummary"][];
+            items: components["schemas"]["JourneyListItem"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3773,7 +3803,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_JourneySummary_"];
+                    "application/json": components["schemas"]["Page_JourneyListItem_"];
                 };
             };
             /** @description The request is well formed but not acceptable (its detail, errors or issues say why) */

@@ -21,6 +21,7 @@ import { beginBatch, endBatch, isValidConnection, useEditor } from "../state/edi
 import { plainKeys } from "../shortcuts/shortcuts";
 import { useSim } from "../state/sim";
 import { StatsNotice } from "../stats/StatsOverlay";
+import { isViewingVersion, useVersionView } from "../versions/viewing";
 import type { JourneyEdge, JourneyNode } from "./convert";
 import { edgeAt, insertIntoEditor, useDropTarget } from "./edgeDrop";
 import { InsertableEdge } from "./InsertableEdge";
@@ -45,6 +46,7 @@ export function Canvas() {
       onConnect: state.onConnect,
     })),
   );
+  const readOnly = useVersionView((state) => state.viewing !== null);
   const edgeIssues = useEditor(useShallow((state) => state.issues.filter((issue) => issue.edge_id).map((issue) => issue.edge_id as string)));
   const { screenToFlowPosition, fitView } = useReactFlow();
   // A small graph (a new journey) starts at the left at a readable zoom; a larger one is fitted
@@ -100,7 +102,7 @@ export function Canvas() {
   const onDrop = useCallback(
     (event: DragEvent) => {
       const nodeType = event.dataTransfer.getData(DRAG_MIME);
-      if (!nodeType) return;
+      if (!nodeType || isViewingVersion()) return;
       event.preventDefault();
       clear();
       const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
@@ -117,7 +119,7 @@ export function Canvas() {
   }, []);
 
   return (
-    <div className={`canvas${highlight ? " sim-on" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDragLeave={dropTarget.leave} onDrop={onDrop}>
+    <div className={`canvas${highlight ? " sim-on" : ""}${readOnly ? " read-only" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDragLeave={dropTarget.leave} onDrop={onDrop}>
       <ReactFlow<CanvasNode, JourneyEdge>
         nodes={shownNodes}
         edges={shownEdges}
@@ -126,6 +128,8 @@ export function Canvas() {
         onNodesChange={onChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
         isValidConnection={validConnection}
         onNodeDragStart={beginBatch}
         onNodeDragStop={endBatch}
@@ -139,7 +143,7 @@ export function Canvas() {
         defaultViewport={{ x: 60, y: 200, zoom: 0.9 }}
         minZoom={0.2}
         maxZoom={2}
-        deleteKeyCode={DELETE_KEYS}
+        deleteKeyCode={readOnly ? null : DELETE_KEYS}
         connectionLineType={ConnectionLineType.SmoothStep}
         defaultEdgeOptions={{ type: "insertable", markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } }}
         proOptions={{ hideAttribution: true }}

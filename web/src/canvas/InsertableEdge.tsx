@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 
 import { NodeIcon } from "../nodes/icons";
 import { useEditor } from "../state/editor";
+import { useVersionView } from "../versions/viewing";
 import type { JourneyEdge } from "./convert";
 import { insertIntoEditor } from "./edgeDrop";
 import { canSplitWith } from "./insert";
@@ -18,6 +19,8 @@ const GRID = 20;
 export function InsertableEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, style, interactionWidth }: EdgeProps<JourneyEdge>) {
   const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const [open, setOpen] = useState(false);
+  const readOnly = useVersionView((state) => state.viewing !== null);
+  if (readOnly) return <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />;
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />

@@ -3,6 +3,7 @@ import { GripVertical, Trash2 } from "lucide-react";
 import { memo } from "react";
 
 import { beginBatch, endBatch, useEditor } from "../state/editor";
+import { useVersionView } from "../versions/viewing";
 import { type AnnotationNode, FRAME_NODE, NOTE_COLOURS, annotationId, colourOf } from "./annotation";
 import "./notes.css";
 
@@ -17,10 +18,12 @@ function AnnotationViewImpl({ id, data, selected, type }: NodeProps<AnnotationNo
   const group = type === FRAME_NODE;
   const testId = `${group ? "group" : "note"}-${annotationId(id)}`;
   const text = data.text ?? "";
+  const readOnly = useVersionView((state) => state.viewing !== null);
+  const editable = selected && !readOnly;
   return (
     <div className={group ? "annotation-group" : "annotation-note"} style={{ ["--note-colour" as string]: colourOf(data.color) }} data-testid={testId} data-colour={data.color}>
-      <NodeResizer isVisible={selected} minWidth={group ? 160 : 120} minHeight={group ? 100 : 60} onResizeStart={beginBatch} onResizeEnd={endBatch} color="#6366f1" />
-      <NodeToolbar isVisible={selected} className="annotation-toolbar" data-testid={`${testId}-toolbar`}>
+      <NodeResizer isVisible={editable} minWidth={group ? 160 : 120} minHeight={group ? 100 : 60} onResizeStart={beginBatch} onResizeEnd={endBatch} color="#6366f1" />
+      <NodeToolbar isVisible={editable} className="annotation-toolbar" data-testid={`${testId}-toolbar`}>
         {NOTE_COLOURS.map((colour) => (
           <button
             key={colour.name}
@@ -44,6 +47,7 @@ function AnnotationViewImpl({ id, data, selected, type }: NodeProps<AnnotationNo
             className="annotation-label nodrag"
             value={text}
             placeholder="Group name"
+            readOnly={readOnly}
             aria-label="Group name"
             onChange={(event) => updateAnnotation(id, { text: event.target.value })}
             data-testid={`${testId}-text`}
@@ -54,6 +58,7 @@ function AnnotationViewImpl({ id, data, selected, type }: NodeProps<AnnotationNo
           className="annotation-text nodrag nowheel"
           value={text}
           placeholder="Write a note…"
+          readOnly={readOnly}
           aria-label="Note text"
           onChange={(event) => updateAnnotation(id, { text: event.target.value })}
           data-testid={`${testId}-text`}

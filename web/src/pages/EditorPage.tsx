@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { Activity, ArrowLeft, Braces, FlaskConical, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
+import { Activity, ArrowLeft, Braces, FlaskConical, History, LayoutGrid, Loader2, Redo2, Rocket, Save, Undo2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
 
@@ -9,6 +9,7 @@ import { toDocument } from "../canvas/convert";
 import { tidyLayout } from "../canvas/layout";
 import { JsonView } from "../json/JsonView";
 import { AddFrameButton, AddNoteButton } from "../notes/AddAnnotationButtons";
+import { LifecycleControls } from "../lifecycle/LifecycleControls";
 import { Dialog } from "../panels/Dialog";
 import { Inspector } from "../panels/Inspector";
 import { Palette } from "../panels/Palette";
@@ -21,6 +22,9 @@ import { StatsToggle } from "../stats/StatsOverlay";
 import { CLIPBOARD_MIME, copySelection, currentDocument, parseClipboard, redo, undo, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
 import { useUi } from "../state/ui";
+import { VersionBar } from "../versions/VersionBar";
+import { VersionsPanel } from "../versions/VersionsPanel";
+import { isViewingVersion, leaveVersionView, useVersionView } from "../versions/viewing";
 
 export function EditorPage({ journeyKey, navigate }: { journeyKey: string; navigate: (path: string) => void }) {
   const [state, setState] = useState<"loading" | "ready" | string>("loading");
@@ -94,7 +98,8 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
   const journey = useEditor((state) => state.journey);
   const meta = useEditor((state) => state.meta);
   const revision = useEditor((state) => state.revision);
-  const dirty = useEditor((state) => JSON.stringify(toDocument(state)) !== state.savedJson);
+  const draftPutAsideDirty = useVersionView((state) => state.stash?.draftDirty ?? false);
+  const dirty = useEditor((state) => JSON.stringify(toDocument(state)) !== state.savedJson) || draftPutAsideDirty;
   const errorCount = useEditor((state) => state.issues.filter((issue) => issue.severity === "error").length + state.loadErrors.length);
   const validated = useEditor((state) => state.validatedJson !== null);
   const canUndo = useStore(useEditor.temporal, (state) => state.pastStates.length > 0);
@@ -105,10 +110,12 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
   const [conflict, setConflict] = useState(false);
   const [publishing, setPublishing] = useState<"closed" | "open" | "busy">("closed");
   const [message, setMessage] = useState("");
-  const [side, setSide] = useState<"inspector" | "simulate" | "runs">("inspector");
+  const [side, setSide] = useState<"inspector" | "simulate" | "runs" | "versions">("inspector");
+  const viewingVersion = useVersionView((state) => state.viewing !== null);
   const [jsonOpen, setJsonOpen] = useState(false);
   useEffect(() => () => useSim.setState({ highlight: null, runStatus: null }), []);
-  const toggleSide = (panel: "simulate" | "runs") => {
+  useEffect(() => leaveVersionView, []);
+  const toggleSide = (panel: "simulate" | "runs" | "versions") => {
     useSim.setState({ highlight: null, runStatus: null });
     setSide(side === panel ? "inspector" : panel);
   };
@@ -120,6 +127,10 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
 
   const save = useCallback(
     async (revisionOverride?: number): Promise<boolean> => {
+      if (isViewingVersion()) {
+        toast("info", "A published version is read only: go back to the draft, or restore the version into it, to save");
+        return false;
+      }
       const state = useEditor.getState();
       const doc = currentDocument(state);
       const json = JSON.stringify(doc);
@@ -178,7 +189,7 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
       toast("info", `Copied ${clip.nodes.length} step${clip.nodes.length === 1 ? "" : "s"}`);
     };
     const onPaste = (event: ClipboardEvent) => {
-      if (isEditable(event.target) || event.clipboardData === null) return;
+      if (isEditable(event.target) || event.clipboardData === null || isViewingVersion()) return;
       const clip = parseClipboard(event.clipboardData.getData(CLIPBOARD_MIME) || event.clipboardData.getData("text/plain"));
       if (clip === null) return;
       event.preventDefault();
@@ -264,8 +275,9 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
             <span data-testid="save-state">{saving ? "Saving…" : dirty ? "Unsaved changes" : `Saved (revision ${revision ?? "-"})`}</span>
           </div>
         </div>
+        <LifecycleControls journeyKey={journeyKey} />
         <div className="spacer" />
-        <div className="toolbar">
+        {viewingVersion ? <VersionBar /> : <div className="toolbar">
           <button type="button" className="btn icon" onClick={undo} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
             <Undo2 size={16} />
           </button>
@@ -299,6 +311,15 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
           >
             <Activity size={15} /> Runs
           </button>
+          <button
+            type="button"
+            className={`btn${side === "versions" ? " pressed" : ""}`}
+            onClick={() => toggleSide("versions")}
+            title="The published versions: look at one, or restore it into the draft"
+            data-testid="versions-open"
+          >
+            <History size={15} /> Versions
+          </button>
           <StatsToggle />
           <div className="divider" />
           <button type="button" className="btn" onClick={() => void save()} disabled={saving} title="Save the draft (Ctrl+S)" data-testid="save">
@@ -309,24 +330,26 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
               <Rocket size={15} /> Publish
             </button>
           </span>
-        </div>
+        </div>}
       </header>
-      {blocked && (
-        <div className="blocked-note" data-testid="publish-blocked">
-          {errorCount} error{errorCount === 1 ? "" : "s"} block publishing: see Problems below.
-        </div>
-      )}
       <div className="workspace">
         <Palette />
         <main className="centre">
+          {blocked && (
+            <div className="blocked-note" data-testid="publish-blocked">
+              {errorCount} error{errorCount === 1 ? "" : "s"} block publishing: see Problems below.
+            </div>
+          )}
           <Canvas />
-          {jsonOpen && <JsonView journeyKey={journeyKey} onClose={() => setJsonOpen(false)} />}
+          {jsonOpen && !viewingVersion && <JsonView journeyKey={journeyKey} onClose={() => setJsonOpen(false)} />}
           <ProblemsPanel checking={checking} />
         </main>
         {side === "simulate" ? (
           <SimulatePanel onClose={closeSide} />
         ) : side === "runs" ? (
           <RunsPanel journeyKey={journeyKey} onClose={closeSide} />
+        ) : side === "versions" ? (
+          <VersionsPanel journeyKey={journeyKey} onClose={closeSide} onOpened={closeSide} />
         ) : (
           <Inspector />
         )}

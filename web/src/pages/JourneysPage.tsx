@@ -1,9 +1,13 @@
-import { FilePlus2, Plus, RefreshCw, Route } from "lucide-react";
+import { Archive, Copy, FilePlus2, Plus, RefreshCw, Route } from "lucide-react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 
-import { type JourneySummary, api } from "../api/client";
+import { type JourneyListItem, api } from "../api/client";
 import type { JourneyDocument } from "../api/document";
 import { defaultConfig } from "../forms/schema";
+import { ArchiveDialog } from "../lifecycle/ArchiveDialog";
+import { DuplicateDialog } from "../lifecycle/DuplicateDialog";
+import { keyProblem } from "../lifecycle/keys";
+import "../lifecycle/lifecycle.css";
 import { NodeIcon } from "../nodes/icons";
 import type { Registry } from "../nodes/registry";
 import { Dialog } from "../panels/Dialog";
@@ -33,9 +37,13 @@ export function newDocument(key: string, name: string, template: JourneyDocument
 }
 
 export function JourneysPage({ navigate }: { navigate: (path: string) => void }) {
-  const [journeys, setJourneys] = useState<JourneySummary[] | null>(null);
+  const [journeys, setJourneys] = useState<JourneyListItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [duplicating, setDuplicating] = useState<JourneyListItem | null>(null);
+  const [archiving, setArchiving] = useState<JourneyListItem | null>(null);
+  const toast = useUi((state) => state.toast);
+  const taken = useMemo(() => new Set((journeys ?? []).map((journey) => journey.key)), [journeys]);
 
   const load = useCallback(
     () =>
@@ -87,8 +95,10 @@ export function JourneysPage({ navigate }: { navigate: (path: string) => void })
                 <th>Name</th>
                 <th>Key</th>
                 <th>Status</th>
-                <th>Live version</th>
+                <th>Published version</th>
+                <th>Runs in progress</th>
                 <th>Updated</th>
+                <th aria-label="Actions" />
               </tr>
             </thead>
             <tbody>
@@ -110,14 +120,49 @@ export function JourneysPage({ navigate }: { navigate: (path: string) => void })
                     <span className={`chip ${journey.status}`}>{journey.status}</span>
                   </td>
                   <td>{journey.published_version ? `v${journey.published_version}` : <span className="muted">—</span>}</td>
+                  <td data-testid="runs-in-progress">{journey.runs_in_progress}</td>
                   <td className="muted">{formatDate(journey.updated_at)}</td>
+                  <td className="row-actions" onClick={(event) => event.stopPropagation()}>
+                    <button type="button" className="btn icon ghost" onClick={() => setDuplicating(journey)} title="Duplicate as a new draft" aria-label="Duplicate" data-testid={`duplicate-${journey.key}`}>
+                      <Copy size={15} />
+                    </button>
+                    {journey.status !== "archived" && (
+                      <button type="button" className="btn icon ghost danger" onClick={() => setArchiving(journey)} title="Archive" aria-label="Archive" data-testid={`archive-${journey.key}`}>
+                        <Archive size={15} />
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </main>
-      {creating && <NewJourneyDialog onClose={() => setCreating(false)} navigate={navigate} taken={new Set((journeys ?? []).map((journey) => journey.key))} />}
+      {creating && <NewJourneyDialog onClose={() => setCreating(false)} navigate={navigate} taken={taken} />}
+      {duplicating && (
+        <DuplicateDialog
+          journey={duplicating}
+          taken={taken}
+          onClose={() => setDuplicating(null)}
+          onDuplicated={(key) => {
+            setDuplicating(null);
+            toast("success", `Duplicated “${duplicating.name}” as ${key}`);
+            refresh();
+          }}
+        />
+      )}
+      {archiving && (
+        <ArchiveDialog
+          journeyKey={archiving.key}
+          name={archiving.name}
+          onClose={() => setArchiving(null)}
+          onArchived={() => {
+            setArchiving(null);
+            toast("success", `Archived “${archiving.name}”`);
+            refresh();
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -137,15 +182,10 @@ function NewJourneyDialog({ onClose, navigate, taken }: { onClose: () => void; n
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const effectiveKey = keyTouched ? key : slugify(name);
-  const keyProblem = useMemo(() => {
-    if (effectiveKey === "") return "A key is needed";
-    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(effectiveKey)) return "Lower-case letters, digits and -";
-    if (taken.has(effectiveKey)) return "This key is taken";
-    return null;
-  }, [effectiveKey, taken]);
+  const problem = useMemo(() => keyProblem(effectiveKey, taken), [effectiveKey, taken]);
 
   const create = async () => {
-    if (keyProblem !== null || name.trim() === "") return;
+    if (problem !== null || name.trim() === "") return;
     setBusy(true);
     setError(null);
     try {
@@ -181,7 +221,7 @@ function NewJourneyDialog({ onClose, navigate, taken }: { onClose: () => void; n
             }}
             data-testid="new-journey-key"
           />
-          {name !== "" && keyProblem && <div className="error-detail">{keyProblem}</div>}
+          {name !== "" && problem && <div className="error-detail">{problem}</div>}
         </div>
       </div>
       <div className="field-label">Start from</div>
@@ -207,7 +247,7 @@ function NewJourneyDialog({ onClose, navigate, taken }: { onClose: () => void; n
         <button type="button" className="btn" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="btn primary" onClick={() => void create()} disabled={busy || keyProblem !== null || name.trim() === ""} data-testid="create-journey">
+        <button type="button" className="btn primary" onClick={() => void create()} disabled={busy || problem !== null || name.trim() === ""} data-testid="create-journey">
           Create
         </button>
       </div>

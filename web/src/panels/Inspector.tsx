@@ -12,6 +12,7 @@ import { fields, widgets } from "../forms/widgets";
 import { NodeIcon } from "../nodes/icons";
 import type { NodeTypeSpec } from "../nodes/registry";
 import { useEditor } from "../state/editor";
+import { useVersionView } from "../versions/viewing";
 
 /** rjsf's validator on Ajv's 2020-12 dialect (pydantic's), the journey hints allowed. */
 const validator = customizeValidator({
@@ -24,9 +25,12 @@ const EMPTY: Issue[] = [];
 /** The selected node's settings (its rjsf form), or the journey's own when none is selected. */
 export function Inspector() {
   const selected = useEditor(useShallow((state) => state.nodes.filter((node) => node.selected).map((node) => node.id)));
+  const readOnly = useVersionView((state) => state.viewing !== null);
   return (
     <aside className="inspector" data-testid="inspector">
-      {selected.length === 1 ? <NodeInspector key={selected[0]} id={selected[0]} /> : selected.length > 1 ? <MultiSelection count={selected.length} /> : <JourneyInspector />}
+      <fieldset className="read-only-fieldset" disabled={readOnly} data-testid="inspector-fields">
+        {selected.length === 1 ? <NodeInspector key={selected[0]} id={selected[0]} /> : selected.length > 1 ? <MultiSelection count={selected.length} /> : <JourneyInspector />}
+      </fieldset>
     </aside>
   );
 }

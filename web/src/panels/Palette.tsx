@@ -6,6 +6,7 @@ import { DRAG_MIME } from "../canvas/Canvas";
 import { NodeIcon } from "../nodes/icons";
 import { CATEGORY_TITLES, type NodeTypeSpec } from "../nodes/registry";
 import { useEditor } from "../state/editor";
+import { useVersionView } from "../versions/viewing";
 
 /** Every node type of the registry, by category: drag one onto the canvas or click to add it. */
 export function Palette() {
@@ -13,6 +14,7 @@ export function Palette() {
   const addNode = useEditor((state) => state.addNode);
   const { screenToFlowPosition } = useReactFlow();
   const [query, setQuery] = useState("");
+  const readOnly = useVersionView((state) => state.viewing !== null);
 
   const groups = useMemo(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
@@ -56,7 +58,7 @@ export function Palette() {
           aria-label="Search steps"
         />
       </label>
-      <div className="palette-groups">
+      <fieldset className="palette-groups read-only-fieldset" disabled={readOnly} title={readOnly ? "A published version cannot change: go back to the draft to add steps" : undefined}>
         {groups.length === 0 && <div className="muted small">No step matches “{query}”.</div>}
         {groups.map(([category, specs]) => (
           <section key={category} className="palette-group">
@@ -66,7 +68,7 @@ export function Palette() {
                 type="button"
                 key={spec.type}
                 className={`palette-item cat-${spec.category}`}
-                draggable
+                draggable={!readOnly}
                 onDragStart={(event) => onDragStart(event, spec)}
                 onClick={() => addAtCentre(spec)}
                 title={`${spec.description}\nDrag onto the canvas, or click to add.`}
@@ -83,7 +85,7 @@ export function Palette() {
             ))}
           </section>
         ))}
-      </div>
+      </fieldset>
     </aside>
   );
 }

@@ -14,6 +14,7 @@ from journey.api.body_limit import limited_body
 from journey.api.pagination import DEFAULT_LIMIT, CursorParam, Limit, Page, decode_cursor, encode_cursor
 from journey.api.schemas import (
     JourneyDetail,
+    JourneyListItem,
     JourneySummary,
     PublishRequest,
     VersionDetail,
@@ -84,16 +85,16 @@ async def create_journey(
     return _detail(draft, response)
 
 
-@router.get("", response_model=Page[JourneySummary], responses=problems(422))
+@router.get("", response_model=Page[JourneyListItem], responses=problems(422))
 async def list_journeys(
     journeys: Journeys,
     status: Annotated[JourneyStatus | None, Query(description="Only journeys in this status")] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: CursorParam = None,
-) -> Page[JourneySummary]:
-    """Journeys in order of their keys."""
+) -> Page[JourneyListItem]:
+    """Journeys in order of their keys, each with its number of runs in progress."""
     found = await journeys.list(limit=limit, after=_key_after(cursor), status=status)
-    items = [JourneySummary.model_validate(journey, from_attributes=True) for journey in found.items]
+    items = [JourneyListItem.model_validate(journey, from_attributes=True) for journey in found.items]
     return Page(items=items, next_cursor=encode_cursor([items[-1].key]) if found.more else None)
 
 
