@@ -10,16 +10,11 @@ to replay a failure.
 """
 
 import asyncio
-import ctypes
-import os
 import random
 import signal
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -33,47 +28,14 @@ from journey.store.database import Database
 from journey.store.models import DEFAULT_WORKSPACE, ConsumerOffsetRow, EventRow
 from journey.store.runs import RunStore
 from journey.store.sql_event_log import SqlEventLog
-from tests.events.conftest import TASK_QUEUE, event, eventually, publish
+from tests.events.conftest import event, eventually, publish
 from tests.events.journeys import waits_for
+from tests.support.router_process import router_process
 
 pytestmark = pytest.mark.integration
 
 USERS = 200
 JOURNEY = "crash-carts"
-JOURNEY_CLI = Path(sys.executable).parent / "journey"
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In the child: the kernel kills the router if the test process dies first."""
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-@asynccontextmanager
-async def _router_process(settings: Settings, temporal_address: str, log: Path) -> AsyncIterator[Any]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("JOURNEY_")}
-    env.update(
-        JOURNEY_DATA_DIR=str(settings.data_dir),
-        JOURNEY_DATABASE_URL=settings.resolved_database_url,
-        JOURNEY_TEMPORAL_ADDRESS=temporal_address,
-        JOURNEY_TEMPORAL_TASK_QUEUE=TASK_QUEUE,
-        JOURNEY_LOG_LEVEL="warning",
-    )
-    with log.open("ab") as output:
-        process = await asyncio.create_subprocess_exec(
-            str(JOURNEY_CLI),
-            "router",
-            env=env,
-            stdout=output,
-            stderr=output,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-        )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            process.kill()
-        await process.wait()
 
 
 def _events(rng: random.Random) -> Iterator[tuple[Event, str | None]]:
@@ -140,7 +102,7 @@ async def test_the_router_survives_two_kill_9_without_losing_or_repeating_anythi
     began = time.monotonic()
     kills: list[int] = []
     for low, high in ((0.1, 0.4), (0.6, 0.85)):
-        async with _router_process(engine_settings, address, log) as process:
+        async with router_process(engine_settings, address, log) as process:
             threshold = first + int(rng.uniform(low, high) * len(sent))
 
             async def past_threshold(at: int = threshold) -> bool:
@@ -151,7 +113,7 @@ async def test_the_router_survives_two_kill_9_without_losing_or_repeating_anythi
             process.send_signal(signal.SIGKILL)
             assert await process.wait() == -signal.SIGKILL
             kills.append(await _offset(engine_database) - first + 1)
-    async with _router_process(engine_settings, address, log):
+    async with router_process(engine_settings, address, log):
         runs = RunStore(engine_database)
 
         async def all_completed() -> bool:
