@@ -94,6 +94,8 @@ class Routing:
         self.workspace = workspace
         self.task_queue = TASK_QUEUE
         """Where the router starts runs: the session's worker's queue unless a test has its own."""
+        self.position_prefix = "sql:"
+        """How the positions of this log's events begin, in dead letters."""
         self.log = SqlEventLog(database, workspace)
         self.runs = RunStore(database)
         self.users = UserStore(database)

@@ -139,6 +139,7 @@ class KafkaRouting(Routing):
         self.consumers: list[KafkaEventConsumer] = []
         self._ends: dict[int, int] = {}
         self.log = _RewindOnCommit(self)
+        self.position_prefix = f"{topic}/"
 
     def consumer(self, group: str | None = None, **options: object) -> KafkaEventConsumer:
         consumer = KafkaEventConsumer(
