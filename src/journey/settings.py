@@ -5,8 +5,9 @@ The defaults are the embedded stack's, so ``journey up`` needs no configuration 
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -52,6 +53,34 @@ class Settings(BaseSettings):
     kafka_max_event_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="Larger records are dead-lettered, not routed"
     )
+    kafka_session_timeout_ms: int = Field(
+        default=10_000,
+        ge=1000,
+        le=3_600_000,
+        description="How long the group waits for a silent router before its partitions move",
+    )
+    kafka_heartbeat_interval_ms: int | None = Field(
+        default=None, ge=100, description="A router's heartbeat; unset, a fifth of the session timeout"
+    )
+    kafka_max_poll_interval_ms: int = Field(
+        default=300_000, ge=1000, description="A router holding one batch longer leaves the group"
+    )
+    kafka_fetch_max_wait_ms: int = Field(
+        default=50,
+        ge=0,
+        le=10_000,
+        description="How long the broker may hold a fetch while there is nothing new",
+    )
+
+    @model_validator(mode="after")
+    def _heartbeat_within_session(self) -> Self:
+        if self.kafka_heartbeat_interval_ms is not None and (
+            self.kafka_heartbeat_interval_ms >= self.kafka_session_timeout_ms
+        ):
+            raise ValueError(
+                "JOURNEY_KAFKA_HEARTBEAT_INTERVAL_MS must be below JOURNEY_KAFKA_SESSION_TIMEOUT_MS"
+            )
+        return self
 
     @property
     def sqlite_path(self) -> Path:

@@ -92,6 +92,10 @@ class Routing:
         self.database = database
         self.client = client
         self.workspace = workspace
+        self.task_queue = TASK_QUEUE
+        """Where the router starts runs: the session's worker's queue unless a test has its own."""
+        self.position_prefix = "sql:"
+        """How the positions of this log's events begin, in dead letters."""
         self.log = SqlEventLog(database, workspace)
         self.runs = RunStore(database)
         self.users = UserStore(database)
@@ -102,7 +106,7 @@ class Routing:
             consumer=SqlEventConsumer(self.database, workspace_id=self.workspace, idle=FAST_IDLE),
             tables=RoutingTables(self.database, self.workspace),
             client=client or self.client,
-            task_queue=TASK_QUEUE,
+            task_queue=self.task_queue,
             runs=self.runs,
             index=RunIndexReader(self.database),
             users=self.users,

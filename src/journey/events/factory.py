@@ -46,6 +46,10 @@ def event_router(settings: Settings, database: Database, client: Client) -> Rout
         group=settings.kafka_group,
         dead_letter_topic=settings.kafka_dead_letter_topic,
         max_event_bytes=settings.kafka_max_event_bytes,
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+        max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
     return Router(
         consumer=consumer,

