@@ -23,7 +23,11 @@ def _journey(key: str, cel: str) -> dict[str, Any]:
         "nodes": [
             {"id": "start", "type": "trigger", "config": {"kind": "event", "event": "cart_updated"}},
             {"id": "hook", "type": "webhook", "config": {"url": "http://127.0.0.1:9/hook"}},
-            {"id": "wait", "type": "wait_for_event", "config": {"event": "paid", "filter": cel, "timeout": "PT1H"}},
+            {
+                "id": "wait",
+                "type": "wait_for_event",
+                "config": {"event": "paid", "filter": cel, "timeout": "PT1H"},
+            },
             {"id": "check", "type": "condition", "config": {"expression": cel}},
             {"id": "done", "type": "end"},
         ],
