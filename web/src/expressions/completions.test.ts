@@ -91,6 +91,7 @@ describe("completeAt", () => {
     expect(labels("nodes.")).toEqual(["mail", "is_vip", "hook"]);
     expect(labels("nodes.hook.")).toEqual(["status", "headers", "body", "truncated"]);
     expect(labels("nodes.hook.s")).toEqual(["status"]);
+    expect(labels("nodes.hook.status")).toBeUndefined();
     const item = completeAt("nodes.hook.", 11, "cel", scopeAt("tag"))!.options.find((option) => option.label === "hook");
     expect(item).toBeUndefined();
   });

@@ -39,7 +39,8 @@ export function completeAt(text: string, pos: number, language: ExpressionLangua
   for (const name of path) level = level?.[name]?.children;
   if (level === undefined) return null;
   const options = Object.entries(level)
-    .filter(([name]) => name.startsWith(word))
+    // The word itself is no suggestion: the field's own text is among what the scope was read from.
+    .filter(([name]) => name.startsWith(word) && name !== word)
     .map(([name, entry]) => ({ label: name, detail: entry.detail, hasChildren: entry.children !== undefined }));
   return options.length === 0 ? null : { from: pos - word.length, options };
 }

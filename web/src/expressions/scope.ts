@@ -174,3 +174,20 @@ function leaves(names: Iterable<string>, detail: string): ScopeTree {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** The dotted paths of the leaves under `roots`: the condition builder's fields. */
+export function fieldPaths(scope: ScopeTree, roots: string[]): string[] {
+  const paths: string[] = [];
+  const walk = (tree: ScopeTree, prefix: string) => {
+    for (const [name, entry] of Object.entries(tree)) {
+      const path = `${prefix}${name}`;
+      if (entry.children === undefined) paths.push(path);
+      else walk(entry.children, `${path}.`);
+    }
+  };
+  for (const root of roots) {
+    const children = scope[root]?.children;
+    if (children !== undefined) walk(children, `${root}.`);
+  }
+  return paths;
+}

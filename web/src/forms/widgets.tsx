@@ -1,33 +1,58 @@
 import type { FieldProps, RegistryFieldsType, RegistryWidgetsType, WidgetProps } from "@rjsf/utils";
 import { useState } from "react";
 
+import { ExpressionField } from "../expressions/ExpressionField";
+
 /** Editors picked by the schema's `x-journey-widget` hints (see forms/schema.ts). */
 
-function CodeWidget({ id, value, onChange, onBlur, onFocus, disabled, readonly, placeholder, tag, hint }: WidgetProps & { tag: string; hint: string }) {
+/** Template fields that hold a body of text rather than one line. */
+const MULTILINE_TEMPLATES = new Set(["text", "html"]);
+/** CEL fields that give a list, not a boolean: no condition builder. */
+const NOT_CONDITIONS = new Set(["foreach"]);
+
+function text(value: unknown): string | undefined {
+  return value === undefined || value === null || value === "" ? undefined : String(value);
+}
+
+function CelWidget({ id, name, value, onChange, onBlur, onFocus, disabled, readonly, placeholder }: WidgetProps) {
   return (
-    <div className="code-field">
-      <span className="code-tag" title={hint}>
-        {tag}
-      </span>
-      <textarea
-        id={id}
-        className="form-control mono"
-        rows={1}
-        spellCheck={false}
-        value={typeof value === "string" ? value : value === undefined || value === null ? "" : String(value)}
-        placeholder={placeholder}
-        disabled={disabled || readonly}
-        onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)}
-        onBlur={(event) => onBlur(id, event.target.value)}
-        onFocus={(event) => onFocus(id, event.target.value)}
-        data-testid={`field-${id}`}
-      />
-    </div>
+    <ExpressionField
+      id={id}
+      name={name}
+      value={text(value)}
+      onChange={(next) => onChange(next)}
+      onBlur={(next) => onBlur(id, next)}
+      onFocus={(next) => onFocus(id, next)}
+      language="cel"
+      tag="CEL"
+      hint="A CEL expression, e.g. user.lifetime_value > 500"
+      multiline={false}
+      condition={!NOT_CONDITIONS.has(name)}
+      disabled={Boolean(disabled || readonly)}
+      placeholder={placeholder}
+    />
   );
 }
 
-const CelWidget = (props: WidgetProps) => <CodeWidget {...props} tag="CEL" hint="A CEL expression, e.g. user.lifetime_value > 500" />;
-const TemplateWidget = (props: WidgetProps) => <CodeWidget {...props} tag="{{ }}" hint="Text with Jinja2 templates, e.g. {{ user.first_name }}" />;
+function TemplateWidget({ id, name, value, onChange, onBlur, onFocus, disabled, readonly, placeholder }: WidgetProps) {
+  return (
+    <ExpressionField
+      id={id}
+      name={name}
+      value={text(value)}
+      onChange={(next) => onChange(next)}
+      onBlur={(next) => onBlur(id, next)}
+      onFocus={(next) => onFocus(id, next)}
+      language="template"
+      tag="{{ }}"
+      hint="Text with Jinja2 templates, e.g. {{ user.first_name }}"
+      multiline={MULTILINE_TEMPLATES.has(name)}
+      condition={false}
+      disabled={Boolean(disabled || readonly)}
+      placeholder={placeholder}
+    />
+  );
+}
 
 const UNITS: [string, string][] = [
   ["D", "day"],

@@ -1,0 +1,117 @@
+/**
+ * One CEL or template field of a form: the CodeMirror editor and, for a boolean condition, a
+ * Builder / CEL switch. Both editors are loaded on first use, so they stay out of the first load.
+ */
+import { Suspense, lazy, useState } from "react";
+
+import type * as CelQuery from "./celQuery";
+import { type ExpressionLanguage, fieldPaths } from "./scope";
+import { useExpressionScope } from "./useExpressionScope";
+
+const ExpressionEditor = lazy(() => import("./ExpressionEditor"));
+const ConditionBuilder = lazy(() => import("./ConditionBuilder"));
+
+export interface ExpressionFieldProps {
+  id: string;
+  /** The field's name in its form (`expression`, `filter`, `to`, ...). */
+  name: string;
+  value: string | undefined;
+  onChange: (value: string | undefined) => void;
+  onBlur: (value: string) => void;
+  onFocus: (value: string) => void;
+  language: ExpressionLanguage;
+  tag: string;
+  hint: string;
+  multiline: boolean;
+  /** A boolean CEL condition: the builder can edit it. */
+  condition: boolean;
+  disabled: boolean;
+  placeholder?: string;
+}
+
+const BUILDER_ROOTS = ["user", "trigger", "event", "nodes"];
+
+export function ExpressionField(props: ExpressionFieldProps) {
+  const { id, name, value, onChange, onBlur, onFocus, language, tag, hint, multiline, condition, disabled, placeholder } = props;
+  const scope = useExpressionScope(name, language);
+  const [builder, setBuilder] = useState<{ convert: typeof CelQuery; query: CelQuery.RuleGroupType; wrote: string | undefined } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const testId = `field-${id}`;
+  const text = value ?? "";
+
+  if (builder !== null && value !== builder.wrote) {
+    // Changed elsewhere (the canvas's undo): show the new expression, in the builder if it can.
+    const parsed = builder.convert.celToQuery(value);
+    setBuilder(parsed.ok ? { ...builder, query: parsed.query, wrote: value } : null);
+    setMessage(parsed.ok ? null : parsed.message);
+  }
+
+  const openBuilder = async () => {
+    const convert = await import("./celQuery");
+    const parsed = convert.celToQuery(value);
+    setMessage(parsed.ok ? null : parsed.message);
+    if (parsed.ok) setBuilder({ convert, query: parsed.query, wrote: value });
+  };
+
+  const changeQuery = (query: CelQuery.RuleGroupType) => {
+    if (builder === null) return;
+    const cel = builder.convert.queryToCel(query);
+    // The same expression differently spelt stays as the person wrote it.
+    const kept = cel !== undefined && value !== undefined && builder.convert.sameTokens(cel, value) ? value : cel;
+    setBuilder({ ...builder, query, wrote: kept });
+    if (kept !== value) onChange(kept);
+  };
+
+  const loading = <div className="expr-loading mono">{text || placeholder || " "}</div>;
+  return (
+    <div className="expr-field">
+      {condition && (
+        <div className="expr-modes" role="group" aria-label="Edit as">
+          <button type="button" aria-pressed={builder !== null} onClick={() => void openBuilder()} disabled={disabled} data-testid={`${testId}-mode-builder`}>
+            Builder
+          </button>
+          <button type="button" aria-pressed={builder === null} onClick={() => {
+              setBuilder(null);
+              setMessage(null);
+            }} data-testid={`${testId}-mode-cel`}>
+            CEL
+          </button>
+        </div>
+      )}
+      {message && (
+        <div className="expr-message" role="status" data-testid={`${testId}-mode-message`}>
+          {message}
+        </div>
+      )}
+      <Suspense fallback={loading}>
+        {builder !== null ? (
+          <>
+            <ConditionBuilder id={testId} query={builder.query} onQueryChange={changeQuery} fieldNames={fieldPaths(scope, BUILDER_ROOTS)} disabled={disabled} />
+            <div className="expr-preview" data-testid={`${testId}-preview`}>
+              {value ?? "Add a rule"}
+            </div>
+          </>
+        ) : (
+          <div className="code-field">
+            <span className="code-tag" title={hint}>
+              {tag}
+            </span>
+            <ExpressionEditor
+              id={id}
+              value={text}
+              onChange={(next) => onChange(next === "" ? undefined : next)}
+              onBlur={() => onBlur(text)}
+              onFocus={() => onFocus(text)}
+              language={language}
+              scope={scope}
+              multiline={multiline}
+              disabled={disabled}
+              placeholder={placeholder}
+              testId={testId}
+            />
+          </div>
+        )}
+      </Suspense>
+    </div>
+  );
+}
