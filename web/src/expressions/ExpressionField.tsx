@@ -5,7 +5,7 @@
 import { Suspense, lazy, useState } from "react";
 
 import type * as CelQuery from "./celQuery";
-import { type ExpressionLanguage, fieldPaths } from "./scope";
+import { type ExpressionLanguage, type ScopeTree, fieldPaths } from "./scope";
 import { useExpressionScope } from "./useExpressionScope";
 
 const ExpressionEditor = lazy(() => import("./ExpressionEditor"));
@@ -33,7 +33,6 @@ const BUILDER_ROOTS = ["user", "trigger", "event", "nodes"];
 
 export function ExpressionField(props: ExpressionFieldProps) {
   const { id, name, value, onChange, onBlur, onFocus, language, tag, hint, multiline, condition, disabled, placeholder } = props;
-  const scope = useExpressionScope(name, language);
   const [builder, setBuilder] = useState<{ convert: typeof CelQuery; query: CelQuery.RuleGroupType; wrote: string | undefined } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const testId = `field-${id}`;
@@ -62,7 +61,6 @@ export function ExpressionField(props: ExpressionFieldProps) {
     if (kept !== value) onChange(kept);
   };
 
-  const loading = <div className="expr-loading mono">{text || placeholder || " "}</div>;
   return (
     <div className="expr-field">
       {condition && (
@@ -83,10 +81,10 @@ export function ExpressionField(props: ExpressionFieldProps) {
           {message}
         </div>
       )}
-      <Suspense fallback={loading}>
+      <Suspense fallback={<Loading text={text || placeholder} />}>
         {builder !== null ? (
           <>
-            <ConditionBuilder id={testId} query={builder.query} onQueryChange={changeQuery} fieldNames={fieldPaths(scope, BUILDER_ROOTS)} disabled={disabled} />
+            <BuilderOf id={testId} name={name} query={builder.query} onQueryChange={changeQuery} disabled={disabled} />
             <div className="expr-preview" data-testid={`${testId}-preview`}>
               {value ?? "Add a rule"}
             </div>
@@ -96,22 +94,68 @@ export function ExpressionField(props: ExpressionFieldProps) {
             <span className="code-tag" title={hint}>
               {tag}
             </span>
-            <ExpressionEditor
+            <CodeText
               id={id}
+              name={name}
               value={text}
               onChange={(next) => onChange(next === "" ? undefined : next)}
               onBlur={() => onBlur(text)}
               onFocus={() => onFocus(text)}
               language={language}
-              scope={scope}
               multiline={multiline}
               disabled={disabled}
               placeholder={placeholder}
-              testId={testId}
             />
           </div>
         )}
       </Suspense>
     </div>
+  );
+}
+
+function Loading({ text }: { text?: string }) {
+  return <div className="expr-loading mono">{text || " "}</div>;
+}
+
+function BuilderOf({ name, ...props }: { id: string; name: string; query: CelQuery.RuleGroupType; onQueryChange: (query: CelQuery.RuleGroupType) => void; disabled: boolean }) {
+  const scope = useExpressionScope(name, "cel");
+  return <ConditionBuilder {...props} fieldNames={fieldPaths(scope, BUILDER_ROOTS)} />;
+}
+
+const NO_NAMES: ScopeTree = {};
+
+export interface CodeTextProps {
+  id: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  onBlur?: () => void;
+  onFocus?: () => void;
+  /** null: text without expressions (plain JSON), nothing to complete. */
+  language: ExpressionLanguage | null;
+  multiline: boolean;
+  disabled: boolean;
+  placeholder?: string;
+}
+
+/** The CodeMirror editor of a field, completing the names readable there; `field-<id>` in tests. */
+export function CodeText({ id, name, value, onChange, onBlur, onFocus, language, multiline, disabled, placeholder }: CodeTextProps) {
+  const scope = useExpressionScope(name, language ?? "template");
+  return (
+    <Suspense fallback={<Loading text={value || placeholder} />}>
+      <ExpressionEditor
+        id={id}
+        value={value}
+        onChange={onChange}
+        onBlur={onBlur ?? (() => undefined)}
+        onFocus={onFocus ?? (() => undefined)}
+        language={language ?? "template"}
+        scope={language === null ? NO_NAMES : scope}
+        multiline={multiline}
+        disabled={disabled}
+        placeholder={placeholder}
+        testId={`field-${id}`}
+      />
+    </Suspense>
   );
 }

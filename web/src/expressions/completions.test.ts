@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { completeAt } from "./completions";
-import { type ScopeInput, expressionScope, upstreamOf } from "./scope";
+import { type ScopeInput, expressionScope, fieldPaths, upstreamOf } from "./scope";
 
 const journey: Omit<ScopeInput, "currentId" | "field" | "language"> = {
   nodes: [
@@ -63,6 +63,18 @@ describe("expressionScope", () => {
 
   it("offers every node in the journey's settings", () => {
     expect(Object.keys(scopeAt(null, "filter").nodes.children!).sort()).toEqual(["elsewhere", "hook", "is_vip", "mail", "tag"]);
+  });
+});
+
+describe("fieldPaths", () => {
+  it("lists the leaves under the builder's roots as dotted paths", () => {
+    const paths = fieldPaths(scopeAt("is_vip", "filter"), ["user", "trigger", "event", "nodes"]);
+    expect(paths).toContain("user.crm_id");
+    expect(paths).toContain("trigger.properties.cart_id");
+    expect(paths).toContain("event.properties.list");
+    expect(paths).toContain("nodes.hook.status");
+    expect(paths).not.toContain("trigger.properties");
+    expect(paths.some((path) => path.startsWith("journey."))).toBe(false);
   });
 });
 

@@ -1,7 +1,8 @@
 import type { FieldProps, RegistryFieldsType, RegistryWidgetsType, WidgetProps } from "@rjsf/utils";
 import { useState } from "react";
 
-import { ExpressionField } from "../expressions/ExpressionField";
+import { CodeText, ExpressionField } from "../expressions/ExpressionField";
+import { WIDGET_HINT } from "./schema";
 
 /** Editors picked by the schema's `x-journey-widget` hints (see forms/schema.ts). */
 
@@ -101,7 +102,7 @@ function DurationWidget({ id, value, onChange, onBlur, onFocus, disabled, readon
 /** Free-form JSON (a webhook body, event properties) as JSON text, kept while it does not parse. */
 function JsonField({ schema, name, formData, onChange, disabled, readonly, rawErrors, fieldPathId }: FieldProps) {
   const id = fieldPathId.$id;
-  const shown = formData === undefined ? "" : JSON.stringify(formData, null, 2);
+  const shown = formData === undefined || formData === null ? "" : JSON.stringify(formData, null, 2);
   const [text, setText] = useState(shown);
   const [error, setError] = useState<string | null>(null);
   const [lastShown, setLastShown] = useState(shown);
@@ -115,30 +116,29 @@ function JsonField({ schema, name, formData, onChange, disabled, readonly, rawEr
         {schema.title ?? humanize(name)}
       </label>
       {schema.description && <p className="field-description">{schema.description}</p>}
-      <textarea
+      <CodeText
         id={id}
-        className="form-control mono"
-        rows={Math.min(10, Math.max(2, text.split("\n").length))}
-        spellCheck={false}
+        name={name ?? ""}
         value={text}
         placeholder='{"name": "{{ user.id }}"}'
-        disabled={disabled || readonly}
-        onChange={(event) => {
-          setText(event.target.value);
-          if (event.target.value.trim() === "") {
+        language={templated(schema) ? "template" : null}
+        multiline
+        disabled={Boolean(disabled || readonly)}
+        onChange={(next) => {
+          setText(next);
+          if (next.trim() === "") {
             setError(null);
             onChange(undefined, fieldPathId.path);
             return;
           }
           try {
-            const parsed = JSON.parse(event.target.value);
+            const parsed = JSON.parse(next);
             setError(null);
             onChange(parsed, fieldPathId.path);
           } catch {
             setError("Not valid JSON yet");
           }
         }}
-        data-testid={`field-${id}`}
       />
       {error && <div className="error-detail">{error}</div>}
       {rawErrors?.map((message) => (
@@ -148,6 +148,12 @@ function JsonField({ schema, name, formData, onChange, disabled, readonly, rawEr
       ))}
     </div>
   );
+}
+
+/** Whether the JSON's strings are templates (a webhook body) rather than literal (a run's input). */
+function templated(schema: FieldProps["schema"]): boolean {
+  const inner = typeof schema.additionalProperties === "object" ? (schema.additionalProperties as Record<string, unknown>) : null;
+  return schema[WIDGET_HINT] === "templated-json" || inner?.[WIDGET_HINT] === "templated-json";
 }
 
 function humanize(name: string | undefined): string {
