@@ -173,3 +173,16 @@ def test_a_condition_built_with_the_builder_validates_and_survives_switching(
         condition = next(node for node in saved["draft"]["nodes"] if node["id"] == "is_vip")
         assert condition["config"]["expression"] == expected
         assert api.post("/validate", json=saved["draft"]).json() == {"valid": True, "issues": []}
+
+
+def test_a_trigger_filter_completes_the_event_being_tested(page: Page, live_server: LiveServer) -> None:
+    _open(page, live_server)
+    page.get_by_test_id("node-start").click()
+    field = page.get_by_test_id("field-cfg-start_filter")
+    field.click()
+    page.keyboard.type("event.")
+    popup = page.locator(".cm-tooltip-autocomplete .cm-completionLabel")
+    expect(popup).to_have_text(["id", "name", "properties", "timestamp", "user_id"])
+    page.get_by_text("properties", exact=True).click()
+    expect(field).to_have_text("event.properties")
+    expect(page.get_by_test_id("field-cfg-start_filter-mode-builder")).to_be_visible()

@@ -4,13 +4,14 @@
  * canvas (the editor page leaves keys in editable elements alone).
  */
 import { type CompletionContext, type CompletionResult, autocompletion } from "@codemirror/autocomplete";
-import { EditorState, Facet, Prec } from "@codemirror/state";
+import { Facet, Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import CodeMirror from "@uiw/react-codemirror";
 import { useMemo } from "react";
 
 import { completeAt } from "./completions";
 import type { ExpressionLanguage, ScopeTree } from "./scope";
+import { lineBreaksAsSpaces } from "./singleLine";
 import "./expressions.css";
 
 export interface ExpressionEditorProps {
@@ -40,19 +41,8 @@ const SETUP = {
   lintKeymap: false,
 };
 
-/** Line breaks typed or pasted into a single-line field become spaces; Enter adds none. */
-const singleLine = [
-  EditorState.transactionFilter.of((transaction) => {
-    if (!transaction.docChanged || transaction.newDoc.lines === 1) return transaction;
-    const breaks = [];
-    for (let number = 1; number < transaction.newDoc.lines; number++) {
-      const end = transaction.newDoc.line(number).to;
-      breaks.push({ from: end, to: end + 1, insert: " " });
-    }
-    return [transaction, { changes: breaks, sequential: true }];
-  }),
-  Prec.high(keymap.of([{ key: "Enter", run: () => true }])),
-];
+/** A single-line field: line breaks become spaces, Enter adds none. */
+const singleLine = [lineBreaksAsSpaces, Prec.high(keymap.of([{ key: "Enter", run: () => true }]))];
 
 /** What the completion reads: the field's language and scope, given to the editor as a facet. */
 const fieldContext = Facet.define<{ language: ExpressionLanguage; scope: ScopeTree }, { language: ExpressionLanguage; scope: ScopeTree }>({
