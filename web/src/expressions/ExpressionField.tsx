@@ -46,10 +46,21 @@ export function ExpressionField(props: ExpressionFieldProps) {
   }
 
   const openBuilder = async () => {
-    const convert = await import("./celQuery");
+    let convert: typeof CelQuery;
+    try {
+      convert = await import("./celQuery");
+    } catch (error) {
+      setMessage(`The builder could not be loaded (${error instanceof Error ? error.message : String(error)}); reload the page to try again.`);
+      return;
+    }
     const parsed = convert.celToQuery(value);
     setMessage(parsed.ok ? null : parsed.message);
     if (parsed.ok) setBuilder({ convert, query: parsed.query, wrote: value });
+  };
+
+  const openCel = () => {
+    setBuilder(null);
+    setMessage(null);
   };
 
   const changeQuery = (query: CelQuery.RuleGroupType) => {
@@ -68,10 +79,7 @@ export function ExpressionField(props: ExpressionFieldProps) {
           <button type="button" aria-pressed={builder !== null} onClick={() => void openBuilder()} disabled={disabled} data-testid={`${testId}-mode-builder`}>
             Builder
           </button>
-          <button type="button" aria-pressed={builder === null} onClick={() => {
-              setBuilder(null);
-              setMessage(null);
-            }} data-testid={`${testId}-mode-cel`}>
+          <button type="button" aria-pressed={builder === null} onClick={openCel} data-testid={`${testId}-mode-cel`}>
             CEL
           </button>
         </div>

@@ -4,7 +4,8 @@ import { useState } from "react";
 import { CodeText, ExpressionField } from "../expressions/ExpressionField";
 import { WIDGET_HINT } from "./schema";
 
-/** Editors picked by the schema's `x-journey-widget` hints (see forms/schema.ts). */
+// Editors picked by the schema's `x-journey-widget` hints (see forms/schema.ts); CEL and
+// template fields are the expression editors of ../expressions.
 
 /** Template fields that hold a body of text rather than one line. */
 const MULTILINE_TEMPLATES = new Set(["text", "html"]);
