@@ -33,7 +33,11 @@ describe("formSchema", () => {
       expect(() => uiSchemaFor(formSchema(spec.config_schema))).not.toThrow();
     }
     expect(uiSchemaFor(formSchema(schemaOf("condition")))).toEqual({ expression: { "ui:widget": "cel" } });
-    expect(uiSchemaFor(formSchema(schemaOf("webhook")))).toMatchObject({ body: { "ui:field": "json" }, url: { "ui:widget": "template" } });
+    expect(uiSchemaFor(formSchema(schemaOf("webhook")))).toMatchObject({
+      body: { "ui:field": "json" },
+      url: { "ui:widget": "template" },
+      headers: { additionalProperties: { "ui:widget": "template" } },
+    });
     expect(uiSchemaFor(formSchema(schemaOf("switch")))).toEqual({ cases: { items: { id: {}, expression: { "ui:widget": "cel" } } } });
     expect(uiSchemaFor(formSchema(schemaOf("trigger")))).toMatchObject({ kind: { "ui:widget": "hidden" }, filter: { "ui:widget": "cel" }, input: { "ui:field": "json" } });
   });

@@ -102,6 +102,7 @@ export function uiSchemaFor(schema: JsonObject): UiSchema {
   }
   for (const [name, child] of Object.entries(properties)) ui[name] = fieldUi(child);
   if (isJsonObject(schema.items)) ui.items = fieldUi(schema.items);
+  if (isJsonObject(schema.additionalProperties)) ui.additionalProperties = fieldUi(schema.additionalProperties);
   return ui;
 }
 

@@ -1,33 +1,60 @@
 import type { FieldProps, RegistryFieldsType, RegistryWidgetsType, WidgetProps } from "@rjsf/utils";
 import { useState } from "react";
 
-/** Editors picked by the schema's `x-journey-widget` hints (see forms/schema.ts). */
+import { CodeText, ExpressionField } from "../expressions/ExpressionField";
+import { WIDGET_HINT } from "./schema";
 
-function CodeWidget({ id, value, onChange, onBlur, onFocus, disabled, readonly, placeholder, tag, hint }: WidgetProps & { tag: string; hint: string }) {
+// Editors picked by the schema's `x-journey-widget` hints (see forms/schema.ts); CEL and
+// template fields are the expression editors of ../expressions.
+
+/** Template fields that hold a body of text rather than one line. */
+const MULTILINE_TEMPLATES = new Set(["text", "html"]);
+/** CEL fields that give a list, not a boolean: no condition builder. */
+const NOT_CONDITIONS = new Set(["foreach"]);
+
+function text(value: unknown): string | undefined {
+  return value === undefined || value === null || value === "" ? undefined : String(value);
+}
+
+function CelWidget({ id, name, value, onChange, onBlur, onFocus, disabled, readonly, placeholder }: WidgetProps) {
   return (
-    <div className="code-field">
-      <span className="code-tag" title={hint}>
-        {tag}
-      </span>
-      <textarea
-        id={id}
-        className="form-control mono"
-        rows={1}
-        spellCheck={false}
-        value={typeof value === "string" ? value : value === undefined || value === null ? "" : String(value)}
-        placeholder={placeholder}
-        disabled={disabled || readonly}
-        onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)}
-        onBlur={(event) => onBlur(id, event.target.value)}
-        onFocus={(event) => onFocus(id, event.target.value)}
-        data-testid={`field-${id}`}
-      />
-    </div>
+    <ExpressionField
+      id={id}
+      name={name}
+      value={text(value)}
+      onChange={(next) => onChange(next)}
+      onBlur={(next) => onBlur(id, next)}
+      onFocus={(next) => onFocus(id, next)}
+      language="cel"
+      tag="CEL"
+      hint="A CEL expression, e.g. user.lifetime_value > 500"
+      multiline={false}
+      condition={!NOT_CONDITIONS.has(name)}
+      disabled={Boolean(disabled || readonly)}
+      placeholder={placeholder}
+    />
   );
 }
 
-const CelWidget = (props: WidgetProps) => <CodeWidget {...props} tag="CEL" hint="A CEL expression, e.g. user.lifetime_value > 500" />;
-const TemplateWidget = (props: WidgetProps) => <CodeWidget {...props} tag="{{ }}" hint="Text with Jinja2 templates, e.g. {{ user.first_name }}" />;
+function TemplateWidget({ id, name, value, onChange, onBlur, onFocus, disabled, readonly, placeholder }: WidgetProps) {
+  return (
+    <ExpressionField
+      id={id}
+      name={name}
+      value={text(value)}
+      onChange={(next) => onChange(next)}
+      onBlur={(next) => onBlur(id, next)}
+      onFocus={(next) => onFocus(id, next)}
+      language="template"
+      tag="{{ }}"
+      hint="Text with Jinja2 templates, e.g. {{ user.first_name }}"
+      multiline={MULTILINE_TEMPLATES.has(name)}
+      condition={false}
+      disabled={Boolean(disabled || readonly)}
+      placeholder={placeholder}
+    />
+  );
+}
 
 const UNITS: [string, string][] = [
   ["D", "day"],
@@ -76,7 +103,7 @@ function DurationWidget({ id, value, onChange, onBlur, onFocus, disabled, readon
 /** Free-form JSON (a webhook body, event properties) as JSON text, kept while it does not parse. */
 function JsonField({ schema, name, formData, onChange, disabled, readonly, rawErrors, fieldPathId }: FieldProps) {
   const id = fieldPathId.$id;
-  const shown = formData === undefined ? "" : JSON.stringify(formData, null, 2);
+  const shown = formData === undefined || formData === null ? "" : JSON.stringify(formData, null, 2);
   const [text, setText] = useState(shown);
   const [error, setError] = useState<string | null>(null);
   const [lastShown, setLastShown] = useState(shown);
@@ -90,30 +117,29 @@ function JsonField({ schema, name, formData, onChange, disabled, readonly, rawEr
         {schema.title ?? humanize(name)}
       </label>
       {schema.description && <p className="field-description">{schema.description}</p>}
-      <textarea
+      <CodeText
         id={id}
-        className="form-control mono"
-        rows={Math.min(10, Math.max(2, text.split("\n").length))}
-        spellCheck={false}
+        name={name ?? ""}
         value={text}
         placeholder='{"name": "{{ user.id }}"}'
-        disabled={disabled || readonly}
-        onChange={(event) => {
-          setText(event.target.value);
-          if (event.target.value.trim() === "") {
+        language={templated(schema) ? "template" : null}
+        multiline
+        disabled={Boolean(disabled || readonly)}
+        onChange={(next) => {
+          setText(next);
+          if (next.trim() === "") {
             setError(null);
             onChange(undefined, fieldPathId.path);
             return;
           }
           try {
-            const parsed = JSON.parse(event.target.value);
+            const parsed = JSON.parse(next);
             setError(null);
             onChange(parsed, fieldPathId.path);
           } catch {
             setError("Not valid JSON yet");
           }
         }}
-        data-testid={`field-${id}`}
       />
       {error && <div className="error-detail">{error}</div>}
       {rawErrors?.map((message) => (
@@ -123,6 +149,12 @@ function JsonField({ schema, name, formData, onChange, disabled, readonly, rawEr
       ))}
     </div>
   );
+}
+
+/** Whether the JSON's strings are templates (a webhook body) rather than literal (a run's input). */
+function templated(schema: FieldProps["schema"]): boolean {
+  const inner = typeof schema.additionalProperties === "object" ? (schema.additionalProperties as Record<string, unknown>) : null;
+  return schema[WIDGET_HINT] === "templated-json" || inner?.[WIDGET_HINT] === "templated-json";
 }
 
 function humanize(name: string | undefined): string {
