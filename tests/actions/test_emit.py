@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from journey.actions.emit import emit_event
+from journey.actions.errors import ActionError
 from journey.store import Database, SqlEventLog, upgrade
 
 
@@ -62,4 +63,12 @@ async def test_user_id_param_overrides_the_runs_user(log: SqlEventLog) -> None:
 async def test_a_bad_event_name_is_refused(log: SqlEventLog) -> None:
     with pytest.raises(ValidationError, match="event"):
         await emit_event(log, {"event": "no spaces"}, default_user_id="u1", idempotency_key="k")
+    assert await log.read_after("router") == []
+
+
+async def test_a_topic_fails_the_step_on_the_local_log_without_appending(log: SqlEventLog) -> None:
+    params = {"event": "vip_reached", "topic": "crm.events"}
+    with pytest.raises(ActionError, match=r"'crm\.events' needs the Kafka event log") as refused:
+        await emit_event(log, params, default_user_id="u1", idempotency_key="k")
+    assert refused.value.retryable is False
     assert await log.read_after("router") == []

@@ -10,9 +10,10 @@ from typing import Any
 
 from pydantic import JsonValue
 
+from journey.actions.errors import ActionError
 from journey.dsl.core.messages import Event
 from journey.dsl.nodes.emit_event import EmitEventConfig
-from journey.store.event_log import EventLog
+from journey.store.event_log import EventLog, TopicEventLog
 
 _EVENT_IDS = uuid.UUID("5b0c7f9e-3f4a-4d63-9a57-2f1e8c6d4b10")
 """Namespace of the UUIDv5 event ids derived from idempotency keys."""
@@ -26,7 +27,9 @@ async def emit_event(
 ) -> dict[str, JsonValue]:
     """Append the event that rendered ``emit_event`` params describe; ``{"id", "name", "user_id"}``.
 
-    An empty rendered ``user_id`` falls back to the run's user, like an absent one.
+    An empty rendered ``user_id`` falls back to the run's user, like an absent one. A ``topic``
+    needs a log with topics (Kafka); on the SQL log it fails the step without retrying, rather
+    than putting the event where nobody who reads that topic would see it.
     """
     config = EmitEventConfig.model_validate(params)
     event = Event(
@@ -36,5 +39,14 @@ async def emit_event(
         timestamp=datetime.now(UTC),
         properties=config.properties,
     )
-    await log.append([event], source=EMITTED_BY)
+    if config.topic is None:
+        await log.append([event], source=EMITTED_BY)
+    elif isinstance(log, TopicEventLog):
+        await log.append_to(config.topic, [event], source=EMITTED_BY)
+    else:
+        raise ActionError(
+            f"topic {config.topic!r} needs the Kafka event log (JOURNEY_KAFKA_BOOTSTRAP); "
+            "the local event log has no topics",
+            retryable=False,
+        )
     return {"id": event.id, "name": event.name, "user_id": event.user_id}

@@ -101,21 +101,28 @@ class KafkaEventLog:
     async def append(self, events: Sequence[Event], *, source: str = "api") -> list[str]:
         """Produce every event (the first of each id in ``events``) and wait for the broker's
         acknowledgement of all of them; return their ids in order."""
+        return await self.append_to(self.topic, events, source=source)
+
+    async def append_to(self, topic: str, events: Sequence[Event], *, source: str = "api") -> list[str]:
+        """``append`` to another topic (``emit_event``'s ``topic``), for other services to read."""
         first_by_id: dict[str, Event] = {}
         for event in events:
             first_by_id.setdefault(event.id, event)
         try:
-            await self.produce(list(first_by_id.values()), source=source)
+            await self.produce(list(first_by_id.values()), source=source, topic=topic)
         except KafkaError as error:
             raise Unavailable(f"the Kafka broker did not take the events: {error}") from error
         return list(first_by_id)
 
-    async def produce(self, events: Sequence[Event], *, source: str = "api") -> list[RecordMetadata]:
-        """Produce ``events`` as they are, in order; where each landed, once the broker acked all."""
+    async def produce(
+        self, events: Sequence[Event], *, source: str = "api", topic: str | None = None
+    ) -> list[RecordMetadata]:
+        """Produce ``events`` as they are, in order, to ``topic`` (default the events topic);
+        where each landed, once the broker acked all."""
         producer = await self._connected()
         sent = [
             await producer.send(
-                self.topic,
+                topic or self.topic,
                 value=record_value(event),
                 key=record_key(event),
                 headers=[("journey-source", source.encode())],

@@ -6,7 +6,7 @@ router and the API depend on this ``Protocol`` only.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from journey.dsl.core.messages import Event
 
@@ -34,4 +34,14 @@ class EventLog(Protocol):
 
     async def commit(self, consumer: str, sequence: int) -> None:
         """Record that ``consumer`` has processed every event up to ``sequence``."""
+        ...
+
+
+@runtime_checkable
+class TopicEventLog(Protocol):
+    """A log with named topics (Kafka), where ``emit_event`` may send to another topic than the
+    events topic; the SQL log has one stream and does not offer it."""
+
+    async def append_to(self, topic: str, events: Sequence[Event], *, source: str = "api") -> list[str]:
+        """``append``, to ``topic``."""
         ...

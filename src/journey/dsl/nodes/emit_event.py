@@ -10,7 +10,11 @@ class EmitEventConfig(NodeConfig):
     event: EventName
     properties: dict[str, TemplatedJson] = Field(default_factory=dict)
     user_id: Template | None = Field(default=None, description="Default: the run's user")
-    topic: str | None = Field(default=None, description="Kafka topic; default the events topic")
+    topic: str | None = Field(
+        default=None,
+        description="A Kafka topic other than the events topic, for other services (journeys start from "
+        "the events topic only); needs the Kafka event log",
+    )
 
 
 EMIT_EVENT = register(
