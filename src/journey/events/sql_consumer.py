@@ -2,7 +2,9 @@
 
 ``read_after`` always starts from the committed offset, so an unacked batch comes back by
 itself. While the log is empty the poll slows down (``IDLE_POLL``: 10 ms growing to 200 ms),
-so an idle router costs a few cheap queries a second and a burst is picked up at once. A
+so an idle router costs a few cheap queries a second and a burst is picked up at once; an
+append through the same ``Database`` in this process (``journey up``: the API, ``emit_event``)
+wakes the consumer at once instead. A
 database that fails is retried with backoff, never given up on: the events wait in the log.
 
 One consumer per name at a time (``consumer_lock``): a second router on the same database
@@ -75,7 +77,7 @@ class SqlEventConsumer:
                 logged = await self._read()
                 if not logged:
                     empty_reads += 1
-                    await asyncio.sleep(self._idle.delay(empty_reads))
+                    await self._database.events_appended.wait(self._idle.delay(empty_reads))
                     continue
                 empty_reads = 0
                 yield _SqlBatch(self, logged)

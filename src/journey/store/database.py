@@ -5,6 +5,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from journey.store.appended import AppendSignal
 from journey.store.engine import create_engine, create_session_factory
 
 
@@ -14,6 +15,7 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions: async_sessionmaker[AsyncSession] = create_session_factory(engine)
+        self.events_appended = AppendSignal()
 
     @classmethod
     def connect(cls, url: str) -> Self:

@@ -26,6 +26,7 @@ class SqlEventLog:
 
     def __init__(self, database: Database, workspace_id: str = DEFAULT_WORKSPACE) -> None:
         self._sessions = database.sessions
+        self._appended = database.events_appended
         self._workspace_id = workspace_id
 
     async def append(self, events: Sequence[Event], *, source: str = "api") -> list[str]:
@@ -45,6 +46,8 @@ class SqlEventLog:
                 .returning(EventRow.event_id)
             )
             new_ids = set((await session.execute(statement, rows)).scalars())
+        if new_ids:
+            self._appended.notify()
         return [event_id for event_id in first_by_id if event_id in new_ids]
 
     async def read_after(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
