@@ -61,6 +61,7 @@ async def journey_worker(client: Client, settings: Settings, database: Database)
                 workflow_runner=workflow_runner(),
                 workflow_task_executor=InlineExecutor(max_workers=1),
                 max_concurrent_local_activities=200,
+                no_remote_activities=True,  # every activity of the workflow is a local one
             )
             # What exists now (modules, schemas, the SDK) lives as long as the process: moving it
             # out of the collector's sight keeps each full collection from walking it all again
