@@ -8,7 +8,7 @@ from journey.store.runs import RunRecord, RunStore
 T0 = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
-def _record(run_id: str, user: str, status: str, minutes: int = 0, **fields: object) -> RunRecord:
+def _record(run_id: str, user: str | None, status: str, minutes: int = 0, **fields: object) -> RunRecord:
     return RunRecord(
         run_id=run_id,
         workflow_id=f"wf-{run_id}",
@@ -45,6 +45,34 @@ async def test_the_active_index_follows_the_run(database: Database, workspace: s
 
     await runs.record(_record("r2", "bo", "exited", finished_at=T0))
     assert await runs.active_of_user("bo") == []
+
+
+async def test_a_batch_keeps_each_runs_latest_record(database: Database, workspace: str) -> None:
+    runs = RunStore(database, workspace)
+    await runs.started(_record("b1", "cy", "running"))
+    await runs.started(_record("b2", "cy", "running"))
+
+    await runs.record_many(
+        [
+            _record("b1", "cy", "waiting", active_nodes=["nap"]),
+            _record("b2", "cy", "waiting", active_nodes=["nap"]),
+            _record("b3", "di", "running"),
+            _record("b1", "cy", "completed", finished_at=T0, steps=[{"node_id": "end"}]),
+            _record("b4", None, "completed", finished_at=T0),
+        ]
+    )
+
+    first = await runs.get("b1")
+    assert first is not None
+    assert (first.status, first.finished_at, first.steps) == ("completed", T0, [{"node_id": "end"}])
+    second = await runs.get("b2")
+    assert second is not None
+    assert (second.status, second.active_nodes) == ("waiting", ["nap"])
+    assert await runs.active_of_user("cy") == [("b2", "cart")]
+    assert await runs.active_of_user("di") == [("b3", "cart")]
+    no_user = await runs.get("b4")
+    assert no_user is not None
+    assert no_user.status == "completed"
 
 
 async def test_lists_page_newest_first_with_filters(database: Database, workspace: str) -> None:

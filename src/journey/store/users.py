@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import JsonValue
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from journey.dsl.attributes import incremented
@@ -18,6 +18,8 @@ from journey.store.engine import write_transaction
 from journey.store.models import DEFAULT_WORKSPACE, UserRow
 from journey.store.types import utc_now
 from journey.store.upserts import conflict_aware_insert
+
+_USERS = UserRow.metadata.tables[UserRow.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -73,19 +75,46 @@ class UserStore:
         increment: Mapping[str, float] | None = None,
         unset: Iterable[str] = (),
     ) -> AttributeChanges:
-        """Set, increment (from 0 when absent) and remove attributes in one atomic step."""
-        async with write_transaction(self._sessions) as session:
-            row = await self._locked_row(session, user_id)
-            attributes = dict(row.attributes)
+        """Set, increment (from 0 when absent) and remove attributes in one atomic step.
+
+        The hot path of ``update_attributes``, so it costs two statements: the locked read,
+        then the update, or for a new user the insert (a concurrent first write of the same
+        user, which makes the insert find the row, is read again under the lock and updated)."""
+        removed = list(unset)
+        key = (_USERS.c.workspace_id == self._workspace_id) & (_USERS.c.id == user_id)
+
+        def changed(attributes: Mapping[str, JsonValue]) -> tuple[dict[str, JsonValue], dict[str, JsonValue]]:
+            merged = dict(attributes)
             written: dict[str, JsonValue] = dict(set or {})
             for name, amount in (increment or {}).items():
-                written[name] = incremented(name, attributes.get(name, 0), amount)
-            attributes.update(written)
-            removed = list(unset)
+                written[name] = incremented(name, merged.get(name, 0), amount)
+            merged.update(written)
             for name in removed:
-                attributes.pop(name, None)
-            row.attributes = attributes
-            row.updated_at = utc_now()
+                merged.pop(name, None)
+            return merged, written
+
+        async with write_transaction(self._sessions) as session:
+            connection = await session.connection()
+            locked = select(_USERS.c.attributes).where(key).with_for_update()
+            current = (await connection.execute(locked)).scalar_one_or_none()
+            now = utc_now()
+            if current is None:
+                attributes, written = changed({})
+                create = conflict_aware_insert(session, _USERS).values(
+                    workspace_id=self._workspace_id,
+                    id=user_id,
+                    attributes=attributes,
+                    created_at=now,
+                    updated_at=now,
+                )
+                created = await connection.execute(
+                    create.on_conflict_do_nothing(index_elements=["workspace_id", "id"])
+                )
+                if created.rowcount == 1:
+                    return AttributeChanges(attributes=written, removed=removed)
+                current = (await connection.execute(locked)).scalar_one()
+            attributes, written = changed(current)
+            await connection.execute(update(_USERS).where(key).values(attributes=attributes, updated_at=now))
             return AttributeChanges(attributes=written, removed=removed)
 
     async def _locked_row(self, session: AsyncSession, user_id: str) -> UserRow:
