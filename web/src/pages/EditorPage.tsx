@@ -19,7 +19,7 @@ import { SimulatePanel } from "../panels/SimulatePanel";
 import { KeyboardTools } from "../shortcuts/KeyboardTools";
 import { isEditable, matchesShortcut } from "../shortcuts/shortcuts";
 import { StatsToggle } from "../stats/StatsOverlay";
-import { CLIPBOARD_MIME, copySelection, currentDocument, parseClipboard, redo, undo, useEditor } from "../state/editor";
+import { CLIPBOARD_MIME, copySelection, currentDocument, duplicateSelection, parseClipboard, redo, undo, useEditor } from "../state/editor";
 import { useSim } from "../state/sim";
 import { useUi } from "../state/ui";
 import { VersionBar } from "../versions/VersionBar";
@@ -170,23 +170,38 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
       } else if (matchesShortcut("redo", event)) {
         event.preventDefault();
         redo();
+      } else if (matchesShortcut("duplicate", event)) {
+        event.preventDefault();
+        if (!isViewingVersion()) duplicateSelection();
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  // Copy and paste steps, also between journeys and browser tabs (the clipboard holds JSON).
+  // Copy, cut and paste steps, also between journeys and browser tabs (the clipboard holds JSON).
   useEffect(() => {
-    const onCopy = (event: ClipboardEvent) => {
-      if (isEditable(event.target) || event.clipboardData === null) return;
+    const copyTo = (event: ClipboardEvent): number => {
+      if (isEditable(event.target) || event.clipboardData === null) return 0;
       const clip = copySelection(useEditor.getState());
-      if (clip === null) return;
+      if (clip === null) return 0;
       const text = JSON.stringify(clip, null, 2);
       event.clipboardData.setData("text/plain", text);
       event.clipboardData.setData(CLIPBOARD_MIME, text);
       event.preventDefault();
-      toast("info", `Copied ${clip.nodes.length} step${clip.nodes.length === 1 ? "" : "s"}`);
+      return clip.nodes.length;
+    };
+    const steps = (count: number) => `${count} step${count === 1 ? "" : "s"}`;
+    const onCopy = (event: ClipboardEvent) => {
+      const copied = copyTo(event);
+      if (copied > 0) toast("info", `Copied ${steps(copied)}`);
+    };
+    const onCut = (event: ClipboardEvent) => {
+      if (isViewingVersion()) return;
+      const cut = copyTo(event);
+      if (cut === 0) return;
+      useEditor.getState().deleteSelected();
+      toast("info", `Cut ${steps(cut)}`);
     };
     const onPaste = (event: ClipboardEvent) => {
       if (isEditable(event.target) || event.clipboardData === null || isViewingVersion()) return;
@@ -196,9 +211,11 @@ function Editor({ journeyKey, navigate }: { journeyKey: string; navigate: (path:
       useEditor.getState().paste(clip);
     };
     document.addEventListener("copy", onCopy);
+    document.addEventListener("cut", onCut);
     document.addEventListener("paste", onPaste);
     return () => {
       document.removeEventListener("copy", onCopy);
+      document.removeEventListener("cut", onCut);
       document.removeEventListener("paste", onPaste);
     };
   }, [toast]);

@@ -2,7 +2,7 @@ import Form from "@rjsf/core";
 import type { ErrorSchema, RJSFSchema, UiSchema } from "@rjsf/utils";
 import { customizeValidator } from "@rjsf/validator-ajv8";
 import Ajv2020 from "ajv/dist/2020";
-import { Trash2 } from "lucide-react";
+import { CopyPlus, Trash2 } from "lucide-react";
 import { useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 
@@ -11,7 +11,7 @@ import { fieldErrors, formSchema, nodeExtrasSchema, settingsSchema, uiSchemaFor 
 import { fields, widgets } from "../forms/widgets";
 import { NodeIcon } from "../nodes/icons";
 import type { NodeTypeSpec } from "../nodes/registry";
-import { useEditor } from "../state/editor";
+import { duplicateSelection, useEditor } from "../state/editor";
 import { useVersionView } from "../versions/viewing";
 
 /** rjsf's validator on Ajv's 2020-12 dialect (pydantic's), the journey hints allowed. */
@@ -40,9 +40,14 @@ function MultiSelection({ count }: { count: number }) {
   return (
     <div className="inspector-body">
       <div className="panel-title">{count} steps selected</div>
-      <button type="button" className="btn danger" onClick={deleteSelected} data-testid="delete-selection">
-        <Trash2 size={14} /> Delete them
-      </button>
+      <div className="inspector-actions">
+        <button type="button" className="btn" onClick={duplicateSelection} title="Duplicate (Ctrl+D)" data-testid="duplicate-selection">
+          <CopyPlus size={14} /> Duplicate them
+        </button>
+        <button type="button" className="btn danger" onClick={deleteSelected} data-testid="delete-selection">
+          <Trash2 size={14} /> Delete them
+        </button>
+      </div>
     </div>
   );
 }
@@ -179,9 +184,14 @@ function NodeInspector({ id }: { id: string }) {
           ))}
         </div>
       )}
-      <button type="button" className="btn danger subtle" onClick={deleteSelected} data-testid="delete-node">
-        <Trash2 size={14} /> Delete step
-      </button>
+      <div className="inspector-actions">
+        <button type="button" className="btn subtle" onClick={duplicateSelection} title="Duplicate (Ctrl+D)" data-testid="duplicate-node">
+          <CopyPlus size={14} /> Duplicate step
+        </button>
+        <button type="button" className="btn danger subtle" onClick={deleteSelected} data-testid="delete-node">
+          <Trash2 size={14} /> Delete step
+        </button>
+      </div>
     </div>
   );
 }

@@ -21,7 +21,9 @@ export type ShortcutId =
   | "redo"
   | "delete"
   | "copy"
+  | "cut"
   | "paste"
+  | "duplicate"
   | "search"
   | "help"
   | "close"
@@ -41,7 +43,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: "redo", group: "Editing", description: "Redo", combos: [{ key: "z", mod: true, shift: true }, { key: "y", mod: true }] },
   { id: "delete", group: "Editing", description: "Delete the selected steps and edges", combos: [{ key: "Delete" }, { key: "Backspace" }] },
   { id: "copy", group: "Editing", description: "Copy the selected steps (also into another journey)", combos: [{ key: "c", mod: true }] },
+  { id: "cut", group: "Editing", description: "Cut the selected steps (copy, then delete)", combos: [{ key: "x", mod: true }] },
   { id: "paste", group: "Editing", description: "Paste copied steps", combos: [{ key: "v", mod: true }] },
+  { id: "duplicate", group: "Editing", description: "Duplicate the selected steps", combos: [{ key: "d", mod: true }] },
   { id: "multi-select", group: "Canvas", description: "Add a step to the selection", combos: [{ key: "Click", mod: true, pointer: true }] },
   { id: "area-select", group: "Canvas", description: "Select the steps in an area", combos: [{ key: "Drag", shift: true, pointer: true }] },
   { id: "search", group: "Finding your way", description: "Find a step and go to it", combos: [{ key: "k", mod: true }] },

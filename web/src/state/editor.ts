@@ -101,6 +101,12 @@ export interface Clipboard {
 
 export const CLIPBOARD_MIME = "application/x-journey-steps+json";
 
+/** A copy of the selected steps (and the edges among them) beside them: one undo step. */
+export function duplicateSelection(): void {
+  const clip = copySelection(useEditor.getState());
+  if (clip !== null) useEditor.getState().paste(clip);
+}
+
 /** The selected steps and the edges that run between two of them, as clipboard content. */
 export function copySelection(state: Pick<EditorState, "meta" | "nodes" | "edges">): Clipboard | null {
   const chosen = new Set(state.nodes.filter((node) => node.selected).map((node) => node.id));
