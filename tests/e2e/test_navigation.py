@@ -118,9 +118,11 @@ def test_question_mark_shows_every_shortcut(page: Page) -> None:
         "redo": "CtrlShiftZ",
         "search": "CtrlK",
         "delete": "Del",
+        "cut": "CtrlX",
+        "duplicate": "CtrlD",
     }.items():
         expect(sheet.get_by_test_id(f"shortcut-{shortcut}")).to_contain_text(keys)
-    expect(sheet.locator(".shortcut-row")).to_have_count(11)
+    expect(sheet.locator(".shortcut-row")).to_have_count(13)
     page.keyboard.press("Escape")
     expect(sheet).to_be_hidden()
 
