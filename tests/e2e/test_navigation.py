@@ -186,3 +186,33 @@ def test_the_plus_on_an_edge_inserts_a_step_keeping_the_branch(page: Page, live_
     page.get_by_test_id("undo").click()
     expect(page.get_by_test_id("node-delay")).to_have_count(0)
     expect(page.get_by_test_id("rf__edge-e-is_vip-mail")).to_have_count(1)
+
+
+def test_steps_are_connected_from_the_inspector_without_dragging(page: Page, live_server: LiveServer) -> None:
+    key = _new_journey(page, f"Clicks {uuid.uuid4().hex[:6]}")
+    page.get_by_test_id("palette-item-condition").click()
+    page.get_by_test_id("palette-item-end").click()
+
+    page.get_by_test_id("node-start").click()
+    page.get_by_test_id("branch-target-out").select_option("condition")
+    page.get_by_test_id("node-condition").click()
+    expect(page.get_by_test_id("branch-target-true").locator("option[value=start]")).to_have_count(0)
+    page.get_by_test_id("branch-target-true").select_option("end")
+    page.get_by_test_id("branch-target-false").select_option("end")
+    expect(page.locator(".react-flow__edge")).to_have_count(3)
+    page.get_by_test_id("branch-target-false").select_option("")
+    expect(page.locator(".react-flow__edge")).to_have_count(2)
+    page.get_by_test_id("undo").click()
+    expect(page.locator(".react-flow__edge")).to_have_count(3)
+    page.get_by_test_id("node-condition").click()
+    expect(page.get_by_test_id("branch-target-false")).to_have_value("end")
+
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("save-state")).to_contain_text("Saved")
+    with live_server.api() as api:
+        edges = api.get(f"/journeys/{key}").json()["draft"]["edges"]
+    assert {(edge["source"], edge.get("branch"), edge["target"]) for edge in edges} == {
+        ("start", None, "condition"),
+        ("condition", "true", "end"),
+        ("condition", "false", "end"),
+    }

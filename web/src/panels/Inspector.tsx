@@ -13,6 +13,7 @@ import { NodeIcon } from "../nodes/icons";
 import type { NodeTypeSpec } from "../nodes/registry";
 import { duplicateSelection, useEditor } from "../state/editor";
 import { useVersionView } from "../versions/viewing";
+import { BranchTargets } from "./BranchTargets";
 
 /** rjsf's validator on Ajv's 2020-12 dialect (pydantic's), the journey hints allowed. */
 const validator = customizeValidator({
@@ -160,6 +161,7 @@ function NodeInspector({ id }: { id: string }) {
         </div>
       </div>
       {idError && <div className="error-detail">{idError}</div>}
+      <BranchTargets id={id} />
       {spec && <ConfigForm spec={spec} id={id} config={node.data.fields.config} pointer={`/nodes/${index}/config`} issues={issues ?? EMPTY} onChange={(config) => updateConfig(id, config)} />}
       {extras && (
         <details className="section" open={Object.keys(extras.properties as object).some((name) => node.data.fields[name] !== undefined)}>

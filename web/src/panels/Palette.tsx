@@ -3,6 +3,7 @@ import { Search } from "lucide-react";
 import { type DragEvent, useMemo, useState } from "react";
 
 import { DRAG_MIME } from "../canvas/Canvas";
+import { STEP_SIZE, freeSpot } from "../canvas/freeSpot";
 import { NodeIcon } from "../nodes/icons";
 import { CATEGORY_TITLES, type NodeTypeSpec } from "../nodes/registry";
 import { useEditor } from "../state/editor";
@@ -31,12 +32,10 @@ export function Palette() {
     const canvas = document.querySelector("[data-testid=canvas]")?.getBoundingClientRect();
     const centre = canvas ? { x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 } : { x: 400, y: 300 };
     const point = screenToFlowPosition(centre);
-    const taken = useEditor.getState().nodes.map((node) => node.position);
-    let position = { x: Math.round((point.x - 110) / 20) * 20, y: Math.round((point.y - 30) / 20) * 20 };
-    while (taken.some((other) => Math.abs(other.x - position.x) < 40 && Math.abs(other.y - position.y) < 40)) {
-      position = { x: position.x + 40, y: position.y + 40 };
-    }
-    addNode(spec.type, position);
+    const { nodes, annotations } = useEditor.getState();
+    const steps = nodes.map((node) => ({ ...node.position, width: node.measured?.width ?? STEP_SIZE.width, height: node.measured?.height ?? STEP_SIZE.height }));
+    const notes = (annotations ?? []).filter((note) => note.type === "note").map((note) => ({ ...note.position, width: note.measured?.width ?? 0, height: note.measured?.height ?? 0 }));
+    addNode(spec.type, freeSpot({ x: Math.round((point.x - 110) / 20) * 20, y: Math.round((point.y - 30) / 20) * 20 }, [...steps, ...notes]));
   };
 
   const onDragStart = (event: DragEvent, spec: NodeTypeSpec) => {

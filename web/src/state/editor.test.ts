@@ -53,6 +53,29 @@ describe("the editor store", () => {
     expect(isValidConnection({ source: "fan", sourceHandle: "out", target: "done" }, state())).toBe(false);
   });
 
+  it("points a branch at another step from the inspector, as one undo step", () => {
+    const { connectBranch } = useEditor.getState();
+    connectBranch("check", "true", "done");
+    connectBranch("check", "true", "fan");
+    expect(currentDocument().edges).toEqual([{ id: "e-check-true-fan", source: "check", target: "fan", branch: "true" }]);
+    undo();
+    expect(currentDocument().edges).toEqual([{ id: "e-check-true-done", source: "check", target: "done", branch: "true" }]);
+    useEditor.getState().connectBranch("check", "true", "start");
+    expect(currentDocument().edges).toHaveLength(1);
+    useEditor.getState().connectBranch("check", "true", null);
+    expect(currentDocument().edges).toEqual([]);
+  });
+
+  it("adds a fork's branches one by one and removes one", () => {
+    const { connectBranch } = useEditor.getState();
+    connectBranch("fan", "out", "check");
+    connectBranch("fan", "out", "done");
+    connectBranch("fan", "out", "done");
+    expect(currentDocument().edges.map((edge) => edge.target)).toEqual(["check", "done"]);
+    useEditor.getState().removeEdge("e-fan-check");
+    expect(currentDocument().edges.map((edge) => edge.target)).toEqual(["done"]);
+  });
+
   it("adds nodes with readable ids and their schema's defaults", () => {
     const state = useEditor.getState();
     expect(state.addNode("end", { x: 0, y: 300 })).toBe("end");

@@ -70,6 +70,14 @@ export interface EditorState {
   onNodesChange: (changes: NodeChange<JourneyNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<JourneyEdge>[]) => void;
   onConnect: (connection: Connection) => void;
+  /**
+   * Point a step's branch at `target` (null: leave it unconnected), replacing the edge the branch
+   * had: the inspector's click alternative to dragging a connection. One undo step; an invalid
+   * target changes nothing. A branch that takes many edges (a parallel fork) only gains one.
+   */
+  connectBranch: (source: string, handle: string, target: string | null) => void;
+  /** Remove one edge (the inspector's way to drop a fork's branch). */
+  removeEdge: (edgeId: string) => void;
   addNode: (nodeType: string, position: { x: number; y: number }) => string;
   updateConfig: (id: string, config: JsonObject) => void;
   updateFields: (id: string, fields: Partial<NodeFields>) => void;
@@ -253,23 +261,26 @@ export const useEditor = create<EditorState>()(
       onEdgesChange: (changes) => set({ edges: applyEdgeChanges(changes, get().edges) }),
 
       onConnect: (connection) => {
-        const { nodes, edges, registry } = get();
-        const source = nodes.find((node) => node.id === connection.source);
-        if (source === undefined || !isValidConnection(connection, get())) return;
-        const spec = registry.byType.get(source.data.nodeType);
-        const branch = branchOfHandle(connection.sourceHandle, namesBranches(spec));
-        const base = branch === undefined ? `e-${connection.source}-${connection.target}` : `e-${connection.source}-${branch}-${connection.target}`;
-        const id = uniqueId(base, new Set(edges.map((edge) => edge.id)));
-        const edge: JourneyEdge = {
-          id,
-          source: connection.source,
-          target: connection.target,
-          sourceHandle: connection.sourceHandle,
-          targetHandle: TARGET_HANDLE,
-          data: { explicitId: true, ...(branch !== undefined ? { branch } : {}) },
-        };
-        set({ edges: [...edges, edge] });
+        const { edges } = get();
+        const edge = connectionEdge(connection, get());
+        if (edge !== null) set({ edges: [...edges, edge] });
       },
+
+      connectBranch: (source, handle, target) => {
+        const { nodes, edges, registry } = get();
+        const from = nodes.find((node) => node.id === source);
+        if (from === undefined) return;
+        const many = allowsManyEdges(registry.byType.get(from.data.nodeType));
+        const kept = many ? edges : edges.filter((edge) => !(edge.source === source && edge.sourceHandle === handle));
+        if (target === null) {
+          set({ edges: kept });
+          return;
+        }
+        const edge = connectionEdge({ source, target, sourceHandle: handle }, { nodes, edges: kept, registry });
+        if (edge !== null) set({ edges: [...kept, edge] });
+      },
+
+      removeEdge: (edgeId) => set({ edges: get().edges.filter((edge) => edge.id !== edgeId) }),
 
       addNode: (nodeType, position) => {
         const { nodes, registry } = get();
@@ -474,6 +485,26 @@ function withConfig(fields: NodeFields, config: JsonObject): NodeFields {
  * The connection rules: no loops onto the node itself, nothing into a trigger, each branch
  * handle carries one edge (nodes whose every edge is a branch excepted), one edge per pair.
  */
+/** The edge a connection makes, with an id of its own; null when the connection is not allowed. */
+function connectionEdge(
+  connection: { source: string | null; target: string | null; sourceHandle?: string | null },
+  state: Pick<EditorState, "nodes" | "edges" | "registry">,
+): JourneyEdge | null {
+  const { source, target, sourceHandle = null } = connection;
+  const from = state.nodes.find((node) => node.id === source);
+  if (from === undefined || source === null || target === null || !isValidConnection(connection, state)) return null;
+  const branch = branchOfHandle(sourceHandle, namesBranches(state.registry.byType.get(from.data.nodeType)));
+  const base = branch === undefined ? `e-${source}-${target}` : `e-${source}-${branch}-${target}`;
+  return {
+    id: uniqueId(base, new Set(state.edges.map((edge) => edge.id))),
+    source,
+    target,
+    sourceHandle,
+    targetHandle: TARGET_HANDLE,
+    data: { explicitId: true, ...(branch !== undefined ? { branch } : {}) },
+  };
+}
+
 export function isValidConnection(
   connection: { source: string | null; target: string | null; sourceHandle?: string | null },
   state: Pick<EditorState, "nodes" | "edges" | "registry">,
