@@ -1,5 +1,5 @@
 import { Handle, type NodeProps, Position, useUpdateNodeInternals } from "@xyflow/react";
-import { memo, useEffect, useMemo } from "react";
+import { memo, useEffect, useMemo, useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
 
 import type { JourneyNode } from "../canvas/convert";
@@ -21,7 +21,15 @@ function JourneyNodeViewImpl({ id, data, selected }: NodeProps<JourneyNode>) {
   const handles = useMemo(() => branchHandles(spec, config), [spec, config]);
   const handleKey = handles.map((handle) => handle.id).join("|");
   const updateNodeInternals = useUpdateNodeInternals();
-  useEffect(() => updateNodeInternals(id), [id, handleKey, updateNodeInternals]);
+  // React Flow measures a node and its handles when it mounts; only a change of the handles
+  // (cases or variants added, renamed, removed) needs asking again. Asking on mount too made
+  // a 300-step journey measure itself 300 times over.
+  const shownHandles = useRef(handleKey);
+  useEffect(() => {
+    if (shownHandles.current === handleKey) return;
+    shownHandles.current = handleKey;
+    updateNodeInternals(id);
+  }, [id, handleKey, updateNodeInternals]);
 
   const errors = issues.filter((issue) => issue.severity === "error").length + loadErrors.length;
   const warnings = issues.length - issues.filter((issue) => issue.severity === "error").length;

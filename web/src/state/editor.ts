@@ -167,6 +167,26 @@ function signature(state: Partial<Tracked>): string {
   ]);
 }
 
+/**
+ * Whether nothing undoable changed, told from references alone: the store replaces a node's
+ * `position` or `data` when it changes them, and keeps both when React Flow only measures or
+ * selects a node. So a canvas of 300 steps measuring itself costs no serialisation; anything
+ * else falls back to comparing `signature`s.
+ */
+function unchangedByReference(past: Partial<Tracked>, current: Partial<Tracked>): boolean {
+  return (
+    past.meta === current.meta &&
+    sameItems(past.nodes, current.nodes, (a, b) => a.id === b.id && a.position === b.position && a.data === b.data) &&
+    sameItems(past.edges, current.edges, (a, b) => a.id === b.id && a.source === b.source && a.target === b.target && a.sourceHandle === b.sourceHandle && a.data === b.data) &&
+    sameItems(past.annotations, current.annotations, (a, b) => a.id === b.id && a.position === b.position && a.width === b.width && a.height === b.height && a.data === b.data)
+  );
+}
+
+function sameItems<T>(past: T[] | undefined, current: T[] | undefined, same: (a: T, b: T) => boolean): boolean {
+  if (past === undefined || current === undefined) return past === current;
+  return past.length === current.length && past.every((item, index) => same(item, current[index]));
+}
+
 /** Group the changes made until `endBatch` into one undo step (a drag, a delete). */
 export function beginBatch(): void {
   batchDepth += 1;
@@ -439,7 +459,7 @@ export const useEditor = create<EditorState>()(
     {
       partialize,
       limit: 200,
-      equality: (past, current) => signature(past) === signature(current),
+      equality: (past, current) => unchangedByReference(past, current) || signature(past) === signature(current),
       handleSet: (handleSet) => {
         record = handleSet as unknown as HandleSet;
         return (past, _replace, current) => {
