@@ -7,7 +7,7 @@ them, with both workers running in this process:
 
 - ``journey``: the 5-node journey (manual trigger, condition, update_attributes, webhook, end)
   started with ``start_run`` and run by the real worker of ``journey_worker`` (the generic
-  workflow outside the sandbox, its activations on the event loop's thread, local activities,
+  workflow outside the sandbox, local activities,
   the run index written in batches);
 - ``hand-written``: ``engine_handwritten.HandwrittenJourney``, the condition in workflow code and
   two regular activities (``UserStore.apply``, an httpx POST), default worker and sandbox.

@@ -19,7 +19,6 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from journey.actions.email import EmailSender
 from journey.actions.webhook import WebhookCaller
 from journey.engine.activities import JourneyActivities
-from journey.engine.inline_executor import InlineExecutor
 from journey.engine.journeys import SqlJourneySource
 from journey.engine.secrets import secrets_from_environment
 from journey.engine.workflow import JourneyRunWorkflow
@@ -59,7 +58,6 @@ async def journey_worker(client: Client, settings: Settings, database: Database)
                 activities=activities.all(),
                 activity_executor=executor,
                 workflow_runner=workflow_runner(),
-                workflow_task_executor=InlineExecutor(max_workers=1),
                 max_concurrent_local_activities=200,
                 no_remote_activities=True,  # every activity of the workflow is a local one
             )
