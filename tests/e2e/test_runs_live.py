@@ -18,18 +18,7 @@ from tests.support.journeys import linear_journey
 def test_a_real_run_waits_live_on_the_canvas_and_is_cancelled(engine_page: Page) -> None:
     page = engine_page
     _new_journey(page, f"Cart {uuid.uuid4().hex[:6]}", template="abandoned-cart")
-    expect(page.get_by_test_id("problems-empty")).to_be_visible()
-    page.get_by_test_id("publish").click()
-    page.get_by_test_id("publish-message").fill("First")
-    page.get_by_test_id("publish-confirm").click()
-    expect(page.get_by_test_id("published-version")).to_be_visible()
-
-    page.get_by_test_id("runs-open").click()
-    page.get_by_test_id("run-user").fill("u-live")
-    page.get_by_test_id("run-input").fill(
-        json.dumps({"cart_id": "c1", "total": 120, "items": [{"sku": "mug"}]})
-    )
-    page.get_by_test_id("run-start").click()
+    _publish_and_start(page, "u-live", {"cart_id": "c1", "total": 120, "items": [{"sku": "mug"}]})
     expect(page.get_by_test_id("run-view")).to_be_visible()
     expect(page.get_by_test_id("run-status")).to_have_text("waiting")
     expect(page.get_by_test_id("node-start")).to_have_attribute("data-run-status", "completed")
@@ -56,14 +45,7 @@ def test_the_webhook_step_turns_green_when_the_receiver_answers(
     assert httpx.post(f"{engine_url}/api/v1/journeys", json=journey, timeout=10).status_code == 201
 
     page.goto(f"/journeys/{key}")
-    expect(page.get_by_test_id("problems-empty")).to_be_visible()
-    page.get_by_test_id("publish").click()
-    page.get_by_test_id("publish-message").fill("First")
-    page.get_by_test_id("publish-confirm").click()
-    expect(page.get_by_test_id("published-version")).to_be_visible()
-    page.get_by_test_id("runs-open").click()
-    page.get_by_test_id("run-user").fill("u-hook")
-    page.get_by_test_id("run-start").click()
+    _publish_and_start(page, "u-hook")
 
     # The receiver holds the call for 2 s: the step is not done before it answers, then it is.
     _until_received(http_receiver, path)
@@ -73,6 +55,20 @@ def test_the_webhook_step_turns_green_when_the_receiver_answers(
     [request] = http_receiver.requests(path)
     assert json.loads(request.body) == {"user": "u-hook"}
     assert request.headers["idempotency-key"]
+
+
+def _publish_and_start(page: Page, user: str, trigger_input: dict[str, object] | None = None) -> None:
+    """Publish the open journey, then start a run for ``user`` from the runs panel."""
+    expect(page.get_by_test_id("problems-empty")).to_be_visible()
+    page.get_by_test_id("publish").click()
+    page.get_by_test_id("publish-message").fill("First")
+    page.get_by_test_id("publish-confirm").click()
+    expect(page.get_by_test_id("published-version")).to_be_visible()
+    page.get_by_test_id("runs-open").click()
+    page.get_by_test_id("run-user").fill(user)
+    if trigger_input is not None:
+        page.get_by_test_id("run-input").fill(json.dumps(trigger_input))
+    page.get_by_test_id("run-start").click()
 
 
 def _until_received(receiver: HttpReceiver, path: str, within: float = 15.0) -> None:

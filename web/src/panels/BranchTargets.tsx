@@ -31,6 +31,11 @@ export function BranchTargets({ id }: { id: string }) {
         const leaving = edges.filter((edge) => edge.source === id && edge.sourceHandle === handle.id);
         const others = many ? edges : edges.filter((edge) => !leaving.includes(edge));
         const candidates = nodes.filter((candidate) => isValidConnection({ source: id, target: candidate.id, sourceHandle: handle.id }, { nodes, edges: others, registry }));
+        const options = candidates.map((candidate) => (
+          <option key={candidate.id} value={candidate.id}>
+            {label(candidate.id)}
+          </option>
+        ));
         const branch = handle.label ?? "next";
         const testId = `branch-target-${handle.id}`;
         return (
@@ -48,11 +53,7 @@ export function BranchTargets({ id }: { id: string }) {
                 ))}
                 <select aria-label={`Add a ${branch} branch`} value="" onChange={(event) => connectBranch(id, handle.id, event.target.value)} data-testid={testId}>
                   <option value="">Add a branch to…</option>
-                  {candidates.map((candidate) => (
-                    <option key={candidate.id} value={candidate.id}>
-                      {label(candidate.id)}
-                    </option>
-                  ))}
+                  {options}
                 </select>
               </div>
             ) : (
@@ -63,11 +64,7 @@ export function BranchTargets({ id }: { id: string }) {
                 data-testid={testId}
               >
                 <option value="">Not connected</option>
-                {candidates.map((candidate) => (
-                  <option key={candidate.id} value={candidate.id}>
-                    {label(candidate.id)}
-                  </option>
-                ))}
+                {options}
               </select>
             )}
           </div>

@@ -36,19 +36,27 @@ export function Inspector() {
   );
 }
 
-function MultiSelection({ count }: { count: number }) {
+/** Duplicate and delete for the selected step, or for the several selected ones. */
+function SelectionActions({ many }: { many: boolean }) {
   const deleteSelected = useEditor((state) => state.deleteSelected);
+  const subtle = many ? "" : " subtle";
+  return (
+    <div className="inspector-actions">
+      <button type="button" className={`btn${subtle}`} onClick={duplicateSelection} title="Duplicate (Ctrl+D)" data-testid={many ? "duplicate-selection" : "duplicate-node"}>
+        <CopyPlus size={14} /> {many ? "Duplicate them" : "Duplicate step"}
+      </button>
+      <button type="button" className={`btn danger${subtle}`} onClick={deleteSelected} data-testid={many ? "delete-selection" : "delete-node"}>
+        <Trash2 size={14} /> {many ? "Delete them" : "Delete step"}
+      </button>
+    </div>
+  );
+}
+
+function MultiSelection({ count }: { count: number }) {
   return (
     <div className="inspector-body">
       <div className="panel-title">{count} steps selected</div>
-      <div className="inspector-actions">
-        <button type="button" className="btn" onClick={duplicateSelection} title="Duplicate (Ctrl+D)" data-testid="duplicate-selection">
-          <CopyPlus size={14} /> Duplicate them
-        </button>
-        <button type="button" className="btn danger" onClick={deleteSelected} data-testid="delete-selection">
-          <Trash2 size={14} /> Delete them
-        </button>
-      </div>
+      <SelectionActions many />
     </div>
   );
 }
@@ -105,8 +113,8 @@ function NodeInspector({ id }: { id: string }) {
   const index = useEditor((state) => state.nodes.findIndex((candidate) => candidate.id === id));
   const spec = useEditor((state) => (node ? state.registry.byType.get(node.data.nodeType) : undefined));
   const issues = useEditor(useShallow((state) => state.issues.filter((issue) => issue.node_id === id)));
-  const { updateConfig, updateFields, renameNode, deleteSelected } = useEditor(
-    useShallow((state) => ({ updateConfig: state.updateConfig, updateFields: state.updateFields, renameNode: state.renameNode, deleteSelected: state.deleteSelected })),
+  const { updateConfig, updateFields, renameNode } = useEditor(
+    useShallow((state) => ({ updateConfig: state.updateConfig, updateFields: state.updateFields, renameNode: state.renameNode })),
   );
   const documentSchema = useEditor((state) => state.documentSchema);
   const nodeType = node?.data.nodeType;
@@ -186,14 +194,7 @@ function NodeInspector({ id }: { id: string }) {
           ))}
         </div>
       )}
-      <div className="inspector-actions">
-        <button type="button" className="btn subtle" onClick={duplicateSelection} title="Duplicate (Ctrl+D)" data-testid="duplicate-node">
-          <CopyPlus size={14} /> Duplicate step
-        </button>
-        <button type="button" className="btn danger subtle" onClick={deleteSelected} data-testid="delete-node">
-          <Trash2 size={14} /> Delete step
-        </button>
-      </div>
+      <SelectionActions many={false} />
     </div>
   );
 }
