@@ -162,9 +162,11 @@ class KafkaEventConsumer:
             heartbeat_interval_ms=self._heartbeat_interval_ms,
             max_poll_interval_ms=self._max_poll_interval_ms,
         )
-        await self._start(consumer)
-        self._consumer = consumer
         try:
+            # Started inside the try: a router stopped while it is still joining the group must
+            # leave it too, or the partitions it was given stay with a consumer nobody reads.
+            await self._start(consumer)
+            self._consumer = consumer
             if self._dead_letter_topic is not None:
                 self._producer = AIOKafkaProducer(
                     bootstrap_servers=self._bootstrap, acks="all", client_id=self._client_id
