@@ -132,23 +132,21 @@ class JourneyService:
 
     async def pause(self, key: str) -> StoredJourney:
         """Stop new runs from starting (runs inside go on); pausing a paused journey changes nothing."""
-        async with self._locked(key) as locked:
-            journey = locked.journey
-            _refuse_archived(journey, "paused")
-            _refuse_unpublished(journey, "paused")
-            if journey.status == "paused":
-                return journey
-            return await locked.set_status("paused")
+        return await self._switch_published(key, "paused", done="paused")
 
     async def resume(self, key: str) -> StoredJourney:
         """Let new runs start again; resuming an active journey changes nothing."""
+        return await self._switch_published(key, "active", done="resumed")
+
+    async def _switch_published(self, key: str, status: JourneyStatus, *, done: str) -> StoredJourney:
+        """Set a published, unarchived journey's ``status``; ``done`` names the act in refusals."""
         async with self._locked(key) as locked:
             journey = locked.journey
-            _refuse_archived(journey, "resumed")
-            _refuse_unpublished(journey, "resumed")
-            if journey.status == "active":
+            _refuse_archived(journey, done)
+            _refuse_unpublished(journey, done)
+            if journey.status == status:
                 return journey
-            return await locked.set_status("active")
+            return await locked.set_status(status)
 
     async def archive(self, key: str) -> StoredJourney:
         """Retire the journey for good: no new runs, no changes (runs inside go on)."""
