@@ -2,6 +2,7 @@ import type { FieldProps, RegistryFieldsType, RegistryWidgetsType, WidgetProps }
 import { useState } from "react";
 
 import { CodeText, ExpressionField } from "../expressions/ExpressionField";
+import type { ExpressionLanguage } from "../expressions/scope";
 import { WIDGET_HINT } from "./schema";
 
 // Editors picked by the schema's `x-journey-widget` hints (see forms/schema.ts); CEL and
@@ -16,45 +17,52 @@ function text(value: unknown): string | undefined {
   return value === undefined || value === null || value === "" ? undefined : String(value);
 }
 
-function CelWidget({ id, name, value, onChange, onBlur, onFocus, disabled, readonly, placeholder }: WidgetProps) {
-  return (
-    <ExpressionField
-      id={id}
-      name={name}
-      value={text(value)}
-      onChange={(next) => onChange(next)}
-      onBlur={(next) => onBlur(id, next)}
-      onFocus={(next) => onFocus(id, next)}
-      language="cel"
-      tag="CEL"
-      hint="A CEL expression, e.g. user.lifetime_value > 500"
-      multiline={false}
-      condition={!NOT_CONDITIONS.has(name)}
-      disabled={Boolean(disabled || readonly)}
-      placeholder={placeholder}
-    />
-  );
+interface ExpressionKind {
+  language: ExpressionLanguage;
+  tag: string;
+  hint: string;
+  multiline: (name: string) => boolean;
+  condition: (name: string) => boolean;
 }
 
-function TemplateWidget({ id, name, value, onChange, onBlur, onFocus, disabled, readonly, placeholder }: WidgetProps) {
-  return (
-    <ExpressionField
-      id={id}
-      name={name}
-      value={text(value)}
-      onChange={(next) => onChange(next)}
-      onBlur={(next) => onBlur(id, next)}
-      onFocus={(next) => onFocus(id, next)}
-      language="template"
-      tag="{{ }}"
-      hint="Text with Jinja2 templates, e.g. {{ user.first_name }}"
-      multiline={MULTILINE_TEMPLATES.has(name)}
-      condition={false}
-      disabled={Boolean(disabled || readonly)}
-      placeholder={placeholder}
-    />
-  );
+/** An rjsf widget editing one kind of expression in an `ExpressionField`. */
+function expressionWidget(kind: ExpressionKind) {
+  return function ExpressionWidget({ id, name, value, onChange, onBlur, onFocus, disabled, readonly, placeholder }: WidgetProps) {
+    return (
+      <ExpressionField
+        id={id}
+        name={name}
+        value={text(value)}
+        onChange={(next) => onChange(next)}
+        onBlur={(next) => onBlur(id, next)}
+        onFocus={(next) => onFocus(id, next)}
+        language={kind.language}
+        tag={kind.tag}
+        hint={kind.hint}
+        multiline={kind.multiline(name)}
+        condition={kind.condition(name)}
+        disabled={Boolean(disabled || readonly)}
+        placeholder={placeholder}
+      />
+    );
+  };
 }
+
+const CelWidget = expressionWidget({
+  language: "cel",
+  tag: "CEL",
+  hint: "A CEL expression, e.g. user.lifetime_value > 500",
+  multiline: () => false,
+  condition: (name) => !NOT_CONDITIONS.has(name),
+});
+
+const TemplateWidget = expressionWidget({
+  language: "template",
+  tag: "{{ }}",
+  hint: "Text with Jinja2 templates, e.g. {{ user.first_name }}",
+  multiline: (name) => MULTILINE_TEMPLATES.has(name),
+  condition: () => false,
+});
 
 const UNITS: [string, string][] = [
   ["D", "day"],
