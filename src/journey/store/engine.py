@@ -6,6 +6,8 @@ DDL behave as on PostgreSQL and lets a writer take the write lock up front (``BE
 """
 
 import asyncio
+import sqlite3
+import time
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,11 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
+    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
 )
+_WAL_RETRY_FIRST_S = 0.005
+_WAL_RETRY_LONGEST_S = 0.1
 _SQLITE_WRITERS: "weakref.WeakKeyDictionary[Any, asyncio.Lock]" = weakref.WeakKeyDictionary()
 """One asyncio lock per SQLite engine: the process's writers take turns before SQLite's lock."""
 WRITE_LOCK = "journey_write_lock"
@@ -78,7 +81,31 @@ def _tune_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in _SQLITE_PRAGMAS:
         cursor.execute(pragma)
+    _switch_to_wal(cursor)
     cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """Put the file in WAL mode, once per file, even when several processes open it together.
+
+    Switching needs an exclusive lock that SQLite takes without its busy handler, so a process
+    that opens a fresh file while another is switching it gets "database is locked" at once. It
+    waits a little and looks again: by then the other process has usually switched the file.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = _WAL_RETRY_FIRST_S
+    while True:
+        cursor.execute("PRAGMA journal_mode")
+        if cursor.fetchone()[0].lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, _WAL_RETRY_LONGEST_S)
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
