@@ -16,6 +16,8 @@ from journey.store import Database, upgrade
 from journey.store.migrate import MIGRATIONS_DIR, alembic_config
 from journey.store.models import Base
 
+_TOGETHER = 3
+"""Processes that open one fresh database at once; each one more is one more chance for a lost race."""
 _UPGRADE_ON_GO = """
 import asyncio, sys
 from journey.store import upgrade
@@ -74,7 +76,7 @@ async def test_processes_starting_together_all_upgrade(fresh_database_url: str) 
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
-        for _ in range(2)
+        for _ in range(_TOGETHER)
     ]
     for process in processes:
         assert process.stdout is not None
@@ -84,4 +86,4 @@ async def test_processes_starting_together_all_upgrade(fresh_database_url: str) 
     assert [
         (process.returncode, out.decode().strip())
         for process, (out, _) in zip(processes, outcomes, strict=True)
-    ] == [(0, _head())] * 2, [err.decode()[-300:] for _, err in outcomes]
+    ] == [(0, _head())] * _TOGETHER, [err.decode()[-300:] for _, err in outcomes]
