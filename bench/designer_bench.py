@@ -24,21 +24,11 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import sync_playwright
 
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from bench.validate_bench import build_journey
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "web" / "dist" / "index.html"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERVER_START_TIMEOUT = 60.0
 OPEN_TIMEOUT_MS = 60_000
 

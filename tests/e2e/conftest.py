@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -36,17 +37,6 @@ from journey.engine.workflow import RUN_STATUS
 from journey.settings import Settings
 from journey.store import Database, SqlEventLog, upgrade
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "e2e"
 
 
