@@ -20,9 +20,9 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from journey.backoff import Backoff
 from journey.dsl.core.messages import Event
 from journey.events import DeadLetters, Router, RoutingTables, SqlEventConsumer
-from journey.events.backoff import Backoff
 from journey.events.run_index import RunIndexReader
 from journey.store.database import Database
 from journey.store.engine import write_transaction

@@ -12,8 +12,8 @@ import pytest
 import structlog
 from sqlalchemy import event as sqlalchemy_event
 
+from journey.backoff import Backoff
 from journey.events import SqlEventConsumer
-from journey.events.backoff import Backoff
 from journey.store.database import Database
 from journey.store.sql_event_log import SqlEventLog
 from tests.events.conftest import FAST_IDLE, event, eventually

@@ -27,8 +27,8 @@ from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from journey.backoff import RETRY, Backoff
 from journey.dsl.core.messages import Event
-from journey.events.backoff import RETRY, Backoff
 from journey.events.consumer import Batch, Delivery
 from journey.services.events import IncomingEvent
 from journey.store.database import Database

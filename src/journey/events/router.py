@@ -35,8 +35,8 @@ from pydantic import JsonValue
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from journey.backoff import RETRY, Backoff
 from journey.dsl.core.messages import Event
-from journey.events.backoff import RETRY, Backoff
 from journey.events.consumer import Delivery, EventConsumer
 from journey.events.dead_letters import DeadLetters
 from journey.events.routing_table import EventRoute, RoutingTable, RoutingTables

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from journey.events.backoff import IDLE_POLL, RETRY, Backoff
+from journey.backoff import IDLE_POLL, RETRY, Backoff
 from journey.events.consumer import Batch, Delivery
 from journey.events.consumer_lock import exclusive
 from journey.store.database import Database

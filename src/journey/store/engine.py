@@ -18,14 +18,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from journey.backoff import Backoff
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _SQLITE_PRAGMAS = (
     f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
 )
-_WAL_RETRY_FIRST_S = 0.005
-_WAL_RETRY_LONGEST_S = 0.1
+_WAL_SWITCH_WAIT = Backoff(initial=0.005, maximum=0.1)
 _SQLITE_WRITERS: "weakref.WeakKeyDictionary[Any, asyncio.Lock]" = weakref.WeakKeyDictionary()
 """One asyncio lock per SQLite engine: the process's writers take turns before SQLite's lock."""
 WRITE_LOCK = "journey_write_lock"
@@ -93,7 +94,7 @@ def _switch_to_wal(cursor: Any) -> None:
     waits a little and looks again: by then the other process has usually switched the file.
     """
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-    pause = _WAL_RETRY_FIRST_S
+    attempt = 0
     while True:
         cursor.execute("PRAGMA journal_mode")
         if cursor.fetchone()[0].lower() == "wal":
@@ -102,10 +103,11 @@ def _switch_to_wal(cursor: Any) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as error:
+            attempt += 1
+            pause = _WAL_SWITCH_WAIT.delay(attempt)
             if "locked" not in str(error) or time.monotonic() + pause > deadline:
                 raise
         time.sleep(pause)
-        pause = min(pause * 2, _WAL_RETRY_LONGEST_S)
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:

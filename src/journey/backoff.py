@@ -1,6 +1,7 @@
-"""Growing pauses between attempts: retries after failures, and polls of an idle log.
+"""Growing pauses between attempts: retries after failures, polls of an idle log, and waits
+for another process to finish switching a SQLite file to WAL.
 
-Both want the same shape: short at first (a blip heals fast, an event usually follows another
+They want the same shape: short at first (a blip heals fast, an event usually follows another
 soon), longer while the condition lasts (no hammering of a database that is down, no CPU burnt
 by an idle poll), and back to short once it passes.
 """
