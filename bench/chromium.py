@@ -1,5 +1,6 @@
 """Debian's Chromium as the designer's benchmark and browser tests launch it: headless on a
-machine without a GPU, a user namespace or internet, so nothing it does reaches past loopback."""
+machine without a GPU, a user namespace or internet, and with its own background traffic
+(updates, sync, QUIC probes) turned off, so it asks for nothing but the pages it is given."""
 
 from pathlib import Path
 
