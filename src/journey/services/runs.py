@@ -18,6 +18,7 @@ from journey.engine.journeys import SqlJourneySource
 from journey.engine.payloads import RunSnapshot
 from journey.engine.runs import RunAlreadyActive, manual_trigger, start_run
 from journey.errors import Conflict, NotFound, Unavailable
+from journey.services.journeys import is_journey_key
 from journey.store.database import Database
 from journey.store.journeys import JourneyStore, StoredJourney
 from journey.store.models import RunRow
@@ -195,7 +196,7 @@ class RunService:
         return self._temporal
 
     async def _journey(self, key: str) -> StoredJourney:
-        journey = await self._journey_store.get(key)
+        journey = await self._journey_store.get(key) if is_journey_key(key) else None
         if journey is None:
             raise NotFound(f"no journey {key!r}")
         return journey

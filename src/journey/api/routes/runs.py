@@ -4,22 +4,27 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, JsonValue
 
 from journey.api.body_limit import limited_body
 from journey.api.pagination import CursorParam, Limit, Page, decode_cursor, encode_cursor
+from journey.api.routes.users import UserId
 from journey.api.schemas import problems
 from journey.api.state import State
 from journey.errors import InvalidRequest
 from journey.services.runs import JourneyStats, RunService, RunView
+from journey.services.storable import ID_MAX_LENGTH, WITHOUT_NUL
 
 MAX_BODY_BYTES = 1024 * 1024
 """A run's input; larger trigger properties belong in the user's attributes or an event."""
 
 router = APIRouter(tags=["runs"], route_class=limited_body(MAX_BODY_BYTES))
 
+RunId = Annotated[str, Path(pattern=WITHOUT_NUL)]
+"""Ids are looked up as text, which cannot hold NUL on PostgreSQL: such an id is a 422."""
+IdFilter = Annotated[str | None, Query(max_length=ID_MAX_LENGTH, pattern=WITHOUT_NUL)]
 RunStatusFilter = Annotated[
     str | None,
     Query(pattern="^(running|waiting|completed|failed|cancelled|exited|timed_out)$"),
@@ -69,9 +74,9 @@ async def start_run(key: str, body: StartRun, runs: Service) -> RunView:
 @router.get("/runs", response_model=Page[RunSummary], responses=problems(422))
 async def list_runs(
     runs: Service,
-    journey: str | None = None,
+    journey: IdFilter = None,
     status: RunStatusFilter = None,
-    user_id: str | None = None,
+    user_id: IdFilter = None,
     limit: Limit = 50,
     cursor: CursorParam = None,
 ) -> Page[RunSummary]:
@@ -80,13 +85,13 @@ async def list_runs(
 
 @router.get("/users/{user_id}/runs", response_model=Page[RunSummary], responses=problems(422))
 async def list_user_runs(
-    user_id: str, runs: Service, limit: Limit = 50, cursor: CursorParam = None
+    user_id: UserId, runs: Service, limit: Limit = 50, cursor: CursorParam = None
 ) -> Page[RunSummary]:
     return await _page(runs, journey=None, status=None, user_id=user_id, limit=limit, cursor=cursor)
 
 
 @router.get("/runs/{run_id}", response_model=RunView, responses=problems(404, 503))
-async def get_run(run_id: str, runs: Service) -> RunView:
+async def get_run(run_id: RunId, runs: Service) -> RunView:
     return await runs.get(run_id)
 
 
@@ -98,7 +103,7 @@ async def get_run(run_id: str, runs: Service) -> RunView:
         **problems(404, 503),
     },
 )
-async def stream_run(run_id: str, runs: Service, request: Request) -> StreamingResponse:
+async def stream_run(run_id: RunId, runs: Service, request: Request) -> StreamingResponse:
     """Server-sent events: the run (as ``GET /runs/{run_id}``) each time it changes, until it ends."""
     await runs.get(run_id)
 
@@ -115,7 +120,7 @@ async def stream_run(run_id: str, runs: Service, request: Request) -> StreamingR
 @router.post(
     "/runs/{run_id}/cancel", status_code=202, response_model=Cancelling, responses=problems(404, 409, 503)
 )
-async def cancel_run(run_id: str, runs: Service) -> Cancelling:
+async def cancel_run(run_id: RunId, runs: Service) -> Cancelling:
     await runs.cancel(run_id)
     return Cancelling(run_id=run_id)
 
